@@ -1,0 +1,14 @@
+"""The scopes an API application may be granted."""
+
+from django.utils.translation import gettext_lazy as _
+
+SCOPES = {
+    "organization:read": _("Consultar la organización"),
+    "organization:write": _("Modificar la organización"),
+    "people:read": _("Consultar interesados y apoderamientos"),
+    "people:write": _("Dar de alta y modificar interesados y apoderamientos"),
+    "audit:read": _("Consultar el registro de auditoría"),
+    "registry:read": _("Consultar el registro electrónico"),
+    "registry:write": _("Presentar asientos en el registro electrónico"),
+    "procedures:write": _("Gestionar el catálogo de procedimientos"),
+}

@@ -1,0 +1,107 @@
+"""Creating, checking and revoking API keys."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from concejo.apikeys.models import ApiApplication, ApiKey
+from concejo.apikeys.scopes import SCOPES
+from concejo.audit.services import audit_record, audited_service
+from concejo.core.actors import Actor
+from concejo.core.errors import Conflict, field_error
+from concejo.organization.models import Entity, Role
+from concejo.organization.selectors import require_role
+
+KEY_PREFIX = "cj"
+LAST_USED_RESOLUTION = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    key: ApiKey
+    secret: str  # the full key, shown once
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def clean_scopes(scopes: list[str]) -> list[str]:
+    cleaned = sorted({s.strip() for s in scopes if s and s.strip()})
+    unknown = [s for s in cleaned if s not in SCOPES]
+    if unknown:
+        raise field_error(
+            "scopes",
+            _("Permisos desconocidos: %(s)s. Permitidos: %(a)s.")
+            % {"s": ", ".join(unknown), "a": ", ".join(SCOPES)},
+            code="unknown_scope",
+        )
+    return cleaned
+
+
+@audited_service("apikeys.key.issue")
+def api_key_issue(
+    *, actor: Actor, entity: Entity, name: str, scopes: list[str], description: str = ""
+) -> IssuedKey:
+    """Create (or reuse by name) an application of the entity and issue it a new key."""
+    require_role(actor, entity, Role.ADMINISTRATOR)
+    name = (name or "").strip()
+    if not name:
+        raise field_error("name", _("Este campo es obligatorio."), code="required")
+    scopes = clean_scopes(scopes)
+    application, _created = ApiApplication.objects.get_or_create(
+        entity=entity, name=name, defaults={"scopes": scopes, "description": description}
+    )
+    if application.scopes != scopes:
+        application.scopes = scopes
+        application.save(update_fields=["scopes", "updated_at"])
+    prefix = secrets.token_hex(4)
+    secret = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+    key = ApiKey.objects.create(
+        entity=entity, application=application, prefix=prefix, key_hash=_hash(secret)
+    )
+    audit_record(
+        actor=actor,
+        action="apikeys.key.issue",
+        entity=entity,
+        target=key,
+        details={"application": name, "scopes": scopes},
+    )
+    return IssuedKey(key=key, secret=secret)
+
+
+@audited_service("apikeys.key.revoke")
+def api_key_revoke(*, actor: Actor, key: ApiKey) -> ApiKey:
+    key = ApiKey.objects.select_for_update().select_related("entity").get(pk=key.pk)
+    require_role(actor, key.entity, Role.ADMINISTRATOR)
+    if key.revoked_at is not None:
+        raise Conflict(_("La clave ya estaba revocada."), code="already_revoked")
+    key.revoked_at = timezone.now()
+    key.save(update_fields=["revoked_at", "updated_at"])
+    audit_record(actor=actor, action="apikeys.key.revoke", entity=key.entity, target=key)
+    return key
+
+
+def api_key_authenticate(secret: str) -> ApiKey | None:
+    """The active key matching the presented secret, or None."""
+    parts = secret.split("_", 2)
+    if len(parts) != 3 or parts[0] != KEY_PREFIX:
+        return None
+    key = (
+        ApiKey.objects.filter(prefix=parts[1], revoked_at__isnull=True, application__active=True)
+        .select_related("application", "application__entity")
+        .first()
+    )
+    if key is None or not hmac.compare_digest(key.key_hash, _hash(secret)):
+        return None
+    now = timezone.now()
+    if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    return key

@@ -1,0 +1,97 @@
+"""Writing to the audit trail."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import models, transaction
+
+from concejo.audit.chain import GENESIS_HASH, entry_hash
+from concejo.audit.models import GLOBAL_CHAIN, AuditChainHead, AuditEntry, Outcome
+from concejo.core.actors import Actor
+from concejo.core.errors import ApplicationError
+
+
+def chain_key(entity) -> str:
+    return str(entity.pk) if entity is not None else GLOBAL_CHAIN
+
+
+def audit_record(
+    *,
+    actor: Actor,
+    action: str,
+    entity=None,
+    target: models.Model | None = None,
+    outcome: str = Outcome.SUCCESS,
+    details: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one row to the entity's chain (the head row lock orders writers)."""
+    chain = chain_key(entity)
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(chain=chain)
+        acting_for = actor.acting_for
+        entry = AuditEntry(
+            chain=chain,
+            seq=head.last_seq + 1,
+            entity=entity,
+            at=datetime.now(UTC),
+            actor=actor.label,
+            user_id_snapshot=actor.user.pk if actor.user is not None else None,
+            acting_for=str(acting_for.pk) if acting_for is not None else "",
+            action=action,
+            object_type=target._meta.label_lower if target is not None else "",
+            object_id=str(target.pk) if target is not None else "",
+            ip=actor.ip,
+            outcome=outcome,
+            details=details or {},
+            prev_hash=head.last_hash or GENESIS_HASH,
+        )
+        entry.hash = entry_hash(entry)
+        entry.save(force_insert=True)
+        head.last_seq = entry.seq
+        head.last_hash = entry.hash
+        head.save(update_fields=["last_seq", "last_hash"])
+    return entry
+
+
+def audit_record_read(*, actor: Actor, entity, target: models.Model, purpose: str = "") -> None:
+    """Record that personal data was shown to someone."""
+    audit_record(
+        actor=actor,
+        action=f"{target._meta.label_lower}.read",
+        entity=entity,
+        target=target,
+        outcome=Outcome.READ,
+        details={"purpose": purpose} if purpose else None,
+    )
+
+
+def audited_service(action: str) -> Callable:
+    """Run a service in one transaction; if it fails, record the refusal after rollback.
+
+    The service records its own success (it knows the entity and the object).
+    """
+
+    def decorate(fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def wrapper(*args, actor: Actor, **kwargs):
+            try:
+                with transaction.atomic():
+                    return fn(*args, actor=actor, **kwargs)
+            except ApplicationError as exc:
+                outcome = Outcome.DENIED if exc.status in (401, 403) else Outcome.REJECTED
+                if not transaction.get_connection().needs_rollback:
+                    audit_record(
+                        actor=actor,
+                        action=action,
+                        outcome=outcome,
+                        details={"code": exc.code, "fields": sorted(exc.fields)},
+                    )
+                raise
+
+        return wrapper
+
+    return decorate

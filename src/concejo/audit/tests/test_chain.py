@@ -1,0 +1,90 @@
+import itertools
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from concejo.audit.models import AuditEntry
+from concejo.audit.services import audit_record, chain_key
+from concejo.core.actors import Actor
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def chain(council):
+    actor = Actor(ip="192.0.2.10", is_system=True)
+    entries = [
+        audit_record(actor=actor, action=f"test.action{i}", entity=council) for i in range(5)
+    ]
+    return entries
+
+
+def verify(*args):
+    call_command("audit_verify", *args)
+
+
+def sql(statement, params):
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+def test_rows_are_numbered_and_linked(chain, council):
+    assert [e.seq for e in chain] == [1, 2, 3, 4, 5]
+    assert all(later.prev_hash == earlier.hash for earlier, later in itertools.pairwise(chain))
+    assert chain[0].chain == chain_key(council)
+    verify("--entity", council.dir3_code)
+
+
+def test_an_edited_row_is_named(chain, council):
+    sql("UPDATE audit_auditentry SET actor = %s WHERE id = %s", ["user:intruso", chain[2].pk])
+    with pytest.raises(CommandError, match=rf"entrada 3 \(id {chain[2].pk}\).*modificado"):
+        verify("--entity", council.dir3_code)
+
+
+def test_a_deleted_row_is_named(chain, council):
+    sql("DELETE FROM audit_auditentry WHERE id = %s", [chain[1].pk])
+    with pytest.raises(CommandError, match="entrada 2.*falta la entrada 2"):
+        verify()
+
+
+def test_a_deleted_last_row_is_noticed(chain, council):
+    sql("DELETE FROM audit_auditentry WHERE id = %s", [chain[4].pk])
+    with pytest.raises(CommandError, match="faltan entradas al final"):
+        verify("--entity", council.dir3_code)
+
+
+def test_rewriting_a_row_with_a_new_hash_still_breaks_the_next_link(chain, council):
+    from concejo.audit.chain import entry_hash
+
+    forged = AuditEntry.objects.get(pk=chain[1].pk)
+    forged.action = "test.forged"
+    forged.hash = entry_hash(forged)
+    sql("UPDATE audit_auditentry SET action = %s, hash = %s WHERE id = %s",
+        [forged.action, forged.hash, forged.pk])  # fmt: skip
+    with pytest.raises(CommandError, match="entrada 3.*hash anterior"):
+        verify()
+
+
+def test_chains_are_per_entity(chain, council, other_entity):
+    audit_record(actor=Actor.system(), action="x", entity=other_entity)
+    sql("UPDATE audit_auditentry SET action = 'x2' WHERE id = %s", [chain[0].pk])
+    verify("--entity", other_entity.dir3_code)
+    with pytest.raises(CommandError):
+        verify("--entity", council.dir3_code)
+
+
+def test_an_unknown_entity_is_an_error(db):
+    with pytest.raises(CommandError, match="No existe ninguna entidad"):
+        verify("--entity", "L00000000")
+
+
+def test_the_command_exits_non_zero_from_the_shell(chain, council):
+    """`concejo audit_verify` as an operator runs it: exit status and message."""
+    from django.core.management import ManagementUtility
+
+    sql("UPDATE audit_auditentry SET ip = %s WHERE id = %s", ["203.0.113.9", chain[3].pk])
+    with pytest.raises(SystemExit) as exit_info:
+        ManagementUtility(["concejo", "audit_verify"]).execute()
+    assert exit_info.value.code == 1

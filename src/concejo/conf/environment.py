@@ -1,0 +1,84 @@
+"""Reading configuration from the environment, with defaults for the embedded mode."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+INSECURE_SECRET_PREFIX = "django-insecure-"
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean (true/false), got {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def data_dir() -> Path:
+    path = Path(env_str("CONCEJO_DATA_DIR", str(REPO_ROOT / "var")))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def secret_key(directory: Path) -> str:
+    """SECRET_KEY from the environment, or generated once and kept in the data folder."""
+    given = env_str("SECRET_KEY")
+    if given:
+        return given
+    path = directory / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(50)
+    # Write atomically so that concurrent workers starting at once agree on one key.
+    tmp = directory / f".secret_key.{os.getpid()}"
+    tmp.write_text(key)
+    tmp.chmod(0o600)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path.read_text().strip()
+
+
+def check_production(*, debug: bool, key: str, key_from_env: bool) -> None:
+    """Production refuses to start with DEBUG on or a default/generated secret."""
+    problems = []
+    if debug:
+        problems.append("DEBUG must be off in production")
+    if not key_from_env or key.startswith(INSECURE_SECRET_PREFIX) or len(key) < 40:
+        problems.append("SECRET_KEY must be given in the environment (40+ random characters)")
+    if problems:
+        raise ImproperlyConfigured("; ".join(problems))

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from concejo.core.health import healthz
+
+admin.site.site_header = "Concejo · Administración"
+admin.site.site_title = "Concejo"
+admin.site.index_title = "Administración de la plataforma"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("concejo.api.urls")),
+    path("backoffice/", include("concejo.backoffice.urls")),
+    path("", include("concejo.sede.urls")),
+]

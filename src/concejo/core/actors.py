@@ -1,0 +1,52 @@
+"""Who is doing something: the first argument of every service and selector."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class Actor:
+    """An employee, an API application, a citizen or the system itself.
+
+    `acting_for` is the person an employee or citizen acts on behalf of
+    (a representative acting for the grantor), when any.
+    """
+
+    user: Any = None
+    api_application: Any = None
+    ip: str | None = None
+    acting_for: Any = None
+    is_system: bool = False
+
+    @classmethod
+    def system(cls) -> Actor:
+        return cls(is_system=True)
+
+    @classmethod
+    def from_request(cls, request: HttpRequest) -> Actor:
+        user = getattr(request, "user", None)
+        app = getattr(request, "api_application", None)
+        if user is not None and not getattr(user, "is_authenticated", False):
+            user = None
+        return cls(user=user, api_application=app, ip=client_ip(request))
+
+    @property
+    def label(self) -> str:
+        if self.is_system:
+            return "system"
+        if self.api_application is not None:
+            return f"api:{self.api_application.name}"
+        if self.user is not None:
+            return f"user:{self.user.get_username()}"
+        return "anonymous"
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    # Behind the reverse proxy gunicorn rewrites REMOTE_ADDR from trusted
+    # forwarded headers (--forwarded-allow-ips); we never trust them ourselves.
+    return request.META.get("REMOTE_ADDR") or None

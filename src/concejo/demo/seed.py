@@ -1,0 +1,114 @@
+"""Loads the Valladolid demo through the services; running it again changes nothing."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from concejo.core.actors import Actor
+from concejo.demo import data
+from concejo.organization import services as organization
+from concejo.organization.models import Entity, Membership, Office, Unit
+from concejo.people import services as people
+from concejo.people.dates import add_years
+from concejo.people.models import Person, Representation
+
+SYSTEM = Actor.system()
+
+
+def _entity(spec: dict, parent: Entity | None = None) -> Entity:
+    found = Entity.objects.filter(dir3_code=spec["dir3_code"]).first()
+    return found or organization.entity_create(actor=SYSTEM, parent=parent, **spec)
+
+
+def _units(entity: Entity, tree, parent: Unit | None, valid_from) -> None:
+    for code, name, level, children in tree:
+        unit = Unit.objects.filter(dir3_code=code).first() or organization.unit_create(
+            actor=SYSTEM,
+            entity=entity,
+            name=name,
+            dir3_code=code,
+            level=level,
+            parent=parent,
+            valid_from=valid_from,
+        )
+        _units(entity, children, unit, valid_from)
+
+
+def _user(username, first, last, entity, unit, role):
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=username).first()
+    if user is None:
+        user = organization.employee_create(
+            actor=SYSTEM,
+            username=username,
+            password=data.DEMO_PASSWORD,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@demo.concejo.example",
+            entity=entity,
+            role=role,
+            unit=unit,
+        )
+    elif not Membership.objects.filter(user=user, entity=entity, role=role).exists():
+        organization.membership_grant(actor=SYSTEM, user=user, entity=entity, role=role, unit=unit)
+    return user
+
+
+@transaction.atomic
+def seed_demo() -> dict[str, list[str]]:
+    """Create what is missing; returns the demo accounts for printing."""
+    valid_from = timezone.localdate().replace(month=1, day=1)
+    council = _entity(data.COUNCIL)
+    entities = {council.dir3_code: council}
+    for spec in data.FOUNDATIONS:
+        entities[spec["dir3_code"]] = _entity(spec, parent=council)
+    _units(council, data.COUNCIL_UNITS, None, valid_from)
+    for code, tree in data.FOUNDATION_UNITS.items():
+        _units(entities[code], tree, None, valid_from)
+    for code, offices in data.OFFICES.items():
+        for spec in offices:
+            if not Office.objects.filter(code=spec["code"]).exists():
+                organization.office_create(actor=SYSTEM, entity=entities[code], **spec)
+
+    accounts = {"empleados": [], "ciudadanos": []}
+    admin = _user("admin", "Ana", "Administradora Sánchez", council, None, "administrator")
+    if not admin.is_superuser:
+        admin.is_superuser = True
+        admin.save(update_fields=["is_superuser"])
+    for username, first, last, code, unit_code, role in data.EMPLOYEES:
+        unit = Unit.objects.get(dir3_code=unit_code) if unit_code else None
+        _user(username, first, last, entities[code], unit, role)
+        accounts["empleados"].append(f"{username} ({role}, {code})")
+
+    for spec in data.CITIZENS:
+        spec = dict(spec)
+        username = spec.pop("username", None)
+        person = Person.objects.filter(entity=council, id_number=spec["id_number"]).first()
+        if person is None:
+            person = people.person_create(actor=SYSTEM, entity=council, **spec)
+        if username:
+            name = person.first_name or person.business_name
+            user = _user(username, name, person.last_name_1, council, None, "citizen")
+            if person.user_id != user.pk:
+                Person.objects.filter(pk=person.pk).update(user=user)
+            accounts["ciudadanos"].append(f"{username} ({person.display_name})")
+
+    today = timezone.localdate()
+    for grantor_id, rep_id, scope, years in data.REPRESENTATIONS:
+        grantor = Person.objects.get(entity=council, id_number=grantor_id)
+        representative = Person.objects.get(entity=council, id_number=rep_id)
+        if not Representation.objects.filter(
+            grantor=grantor, representative=representative, revoked_at__isnull=True
+        ).exists():
+            people.representation_grant(
+                actor=SYSTEM,
+                entity=council,
+                grantor=grantor,
+                representative=representative,
+                scope=scope,
+                valid_from=today,
+                valid_to=add_years(today, years),
+            )
+    return accounts

@@ -1,0 +1,42 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from concejo.audit.selectors import audit_chain_verify, audit_chains
+from concejo.organization.models import Entity, Membership, Office, Role, Unit
+from concejo.people.models import Person, Representation
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return tuple(
+        m.objects.count() for m in (Entity, Unit, Office, Membership, Person, Representation)
+    )
+
+
+def test_seed_demo_builds_valladolid_and_is_idempotent(client):
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    first = counts()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert counts() == first
+    assert "Concejo-Demo-2026" in out.getvalue()
+
+    council = Entity.objects.get(dir3_code="L01471868")
+    assert (council.name, council.ine_code) == ("Ayuntamiento de Valladolid", "47186")
+    foundations = Entity.objects.filter(parent=council, entity_type="foundation")
+    assert foundations.count() >= 2
+    police = Unit.objects.get(name="Policía Municipal")
+    assert police.parent.name == "Concejalía de Salud Pública y Seguridad Ciudadana"
+    areas = set(Unit.objects.filter(entity=council, parent=None).values_list("name", flat=True))
+    assert {"Concejalía de Hacienda, Personal y Modernización", "Concejalía de Deportes"} <= areas
+    roles = set(Membership.objects.filter(entity=council).values_list("role", flat=True))
+    assert set(Role.values) <= roles
+    assert Person.objects.filter(kind="legal", obliged_reason="legal_person").exists()
+    assert all(audit_chain_verify(chain=c) is None for c in audit_chains())
+
+    assert client.login(username="registro", password="Concejo-Demo-2026")
+    page = client.get("/backoffice/").content.decode()
+    assert "Registro General" in page and "Personal de registro" in page
