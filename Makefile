@@ -36,7 +36,7 @@ test: lint
 	tools/run-tests.sh
 
 bench: venv
-	$(BIN)/python bench/run.py
+	tools/run-bench.sh
 
 clean:
 	rm -rf $(VENV) var build src/*.egg-info
