@@ -17,7 +17,7 @@ class ApiPrincipal:
 
     def __init__(self, application):
         self.application = application
-        self.pk = None
+        self.pk = f"api-{application.pk}"  # the throttling key of this client
 
     def get_username(self) -> str:
         return f"api:{self.application.name}"

@@ -19,3 +19,12 @@ class HasScope(BasePermission):
         if scope is None:
             return True
         return request.auth.application.has_scope(scope)
+
+
+class PublicReadScopedWrite(HasScope):
+    """Anyone may read; writing needs a key with the view's scope."""
+
+    def has_permission(self, request, view) -> bool:
+        if request.method in SAFE:
+            return True
+        return super().has_permission(request, view)

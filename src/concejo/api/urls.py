@@ -1,8 +1,10 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from concejo.deadlines import api as deadlines_api
 from concejo.organization import api as organization_api
 from concejo.people import api as people_api
+from concejo.procedures import api as procedures_api
 
 app_name = "api"
 
@@ -32,5 +34,33 @@ urlpatterns = [
         "people/representations/<uuid:representation_id>/revoke",
         people_api.RepresentationRevokeView.as_view(),
         name="representation-revoke",
+    ),
+    path("deadlines/compute", deadlines_api.DeadlineComputeView.as_view(), name="deadline-compute"),
+    path("deadlines/calendar", deadlines_api.CalendarView.as_view(), name="deadline-calendar"),
+    path(
+        "deadlines/business-days",
+        deadlines_api.BusinessDaysView.as_view(),
+        name="deadline-business-days",
+    ),
+    path("procedures", procedures_api.ProcedureListView.as_view(), name="procedure-list"),
+    path(
+        "procedures/<uuid:procedure_id>",
+        procedures_api.ProcedureDetailView.as_view(),
+        name="procedure-detail",
+    ),
+    path(
+        "procedures/<uuid:procedure_id>/publish",
+        procedures_api.ProcedureActionView.as_view(action="publish"),
+        name="procedure-publish",
+    ),
+    path(
+        "procedures/<uuid:procedure_id>/withdraw",
+        procedures_api.ProcedureActionView.as_view(action="withdraw"),
+        name="procedure-withdraw",
+    ),
+    path(
+        "procedures/<uuid:procedure_id>/versions",
+        procedures_api.ProcedureVersionsView.as_view(),
+        name="procedure-versions",
     ),
 ]

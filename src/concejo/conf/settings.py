@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "concejo.organization",
     "concejo.people",
     "concejo.audit",
+    "concejo.deadlines",
+    "concejo.procedures",
     "concejo.apikeys",
     "concejo.demo",
     "concejo.api",
@@ -170,6 +172,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "concejo.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
+    "DEFAULT_THROTTLE_RATES": {
+        "deadlines": env_str("THROTTLE_DEADLINES", "300/min"),
+        "catalog": env_str("THROTTLE_CATALOG", "300/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Concejo API",

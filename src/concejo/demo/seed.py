@@ -7,12 +7,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from concejo.core.actors import Actor
-from concejo.demo import data
+from concejo.deadlines.models import LocalCalendar
+from concejo.deadlines.services import local_calendar_set
+from concejo.demo import catalog, data
 from concejo.organization import services as organization
 from concejo.organization.models import Entity, Membership, Office, Unit
 from concejo.people import services as people
 from concejo.people.dates import add_years
 from concejo.people.models import Person, Representation
+from concejo.procedures import services as procedures
+from concejo.procedures.models import Procedure
 
 SYSTEM = Actor.system()
 
@@ -111,4 +115,33 @@ def seed_demo() -> dict[str, list[str]]:
                 valid_from=today,
                 valid_to=add_years(today, years),
             )
+    for year in catalog.LOCAL_HOLIDAY_YEARS:
+        if not LocalCalendar.objects.filter(municipality_ine="47186", year=year).exists():
+            local_calendar_set(
+                actor=SYSTEM,
+                municipality_ine="47186",
+                municipality_name="Valladolid",
+                year=year,
+                holidays=catalog.valladolid_holidays(year),
+            )
+    for entity in entities.values():
+        _procedure(entity, catalog.GENERAL)
+    for spec in catalog.VALLADOLID:
+        _procedure(council, spec)
     return accounts
+
+
+def _procedure(entity: Entity, spec: dict) -> None:
+    if Procedure.objects.filter(entity=entity, sia_code=spec["sia_code"]).exists():
+        return
+    values = dict(spec)
+    unit_code = values.pop("unit")
+    unit = (
+        Unit.objects.get(dir3_code=unit_code)
+        if unit_code
+        else Unit.objects.filter(entity=entity, parent=None).order_by("dir3_code").first()
+    )
+    version = procedures.procedure_create(
+        actor=SYSTEM, entity=entity, responsible_unit=unit, **values
+    )
+    procedures.procedure_publish(actor=SYSTEM, procedure=version.procedure)

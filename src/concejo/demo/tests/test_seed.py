@@ -6,6 +6,7 @@ from django.core.management import call_command
 from concejo.audit.selectors import audit_chain_verify, audit_chains
 from concejo.organization.models import Entity, Membership, Office, Role, Unit
 from concejo.people.models import Person, Representation
+from concejo.procedures.models import ProcedureVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +37,24 @@ def test_seed_demo_builds_valladolid_and_is_idempotent(client):
     assert set(Role.values) <= roles
     assert Person.objects.filter(kind="legal", obliged_reason="legal_person").exists()
     assert all(audit_chain_verify(chain=c) is None for c in audit_chains())
+
+    published = ProcedureVersion.objects.filter(status="published")
+    for entity in Entity.objects.all():
+        assert published.filter(entity=entity, name="Instancia general").exists()
+    council_procedures = published.filter(entity=council).exclude(name="Instancia general")
+    assert council_procedures.count() >= 8
+    assert {"approval", "refusal"} <= set(
+        council_procedures.values_list("silence_effect", flat=True)
+    )
+    calendar = client.get(
+        "/api/v1/deadlines/calendar", {"entity": "L01471868", "year": 2026}
+    ).json()
+    assert {
+        "date": "2026-09-08",
+        "name": "Nuestra Señora de San Lorenzo",
+        "level": "local",
+        "municipality": "47186",
+    } in calendar["days"]
 
     assert client.login(username="registro", password="Concejo-Demo-2026")
     page = client.get("/backoffice/").content.decode()
