@@ -5,6 +5,8 @@ from concejo.deadlines import api as deadlines_api
 from concejo.organization import api as organization_api
 from concejo.people import api as people_api
 from concejo.procedures import api as procedures_api
+from concejo.registry import api as registry_api
+from concejo.verification import api as verification_api
 
 app_name = "api"
 
@@ -63,4 +65,42 @@ urlpatterns = [
         procedures_api.ProcedureVersionsView.as_view(),
         name="procedure-versions",
     ),
+    path("registry/entries", registry_api.EntryListView.as_view(), name="registry-entries"),
+    path(
+        "registry/entries/<uuid:entry_id>",
+        registry_api.EntryDetailView.as_view(),
+        name="registry-entry",
+    ),
+    path(
+        "registry/entries/<uuid:entry_id>/receipt",
+        registry_api.EntryReceiptView.as_view(),
+        name="registry-receipt",
+    ),
+    path(
+        "registry/entries/<uuid:entry_id>/attachments/<int:position>",
+        registry_api.EntryAttachmentView.as_view(),
+        name="registry-attachment",
+    ),
+    path(
+        "registry/entries/<uuid:entry_id>/annotations",
+        registry_api.EntryAnnotationView.as_view(),
+        name="registry-annotations",
+    ),
+    path(
+        "registry/entries/<uuid:entry_id>/accept",
+        registry_api.EntryMoveView.as_view(action="accept"),
+        name="registry-accept",
+    ),
+    path(
+        "registry/entries/<uuid:entry_id>/forward",
+        registry_api.EntryMoveView.as_view(action="forward"),
+        name="registry-forward",
+    ),
+    path(
+        "registry/entries/<uuid:entry_id>/return",
+        registry_api.EntryMoveView.as_view(action="return"),
+        name="registry-return",
+    ),
+    path("csv/<str:code>", verification_api.CsvDocumentView.as_view(), name="csv"),
+    path("csv/<str:code>/content", verification_api.CsvContentView.as_view(), name="csv-content"),
 ]

@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "concejo.audit",
     "concejo.deadlines",
     "concejo.procedures",
+    "concejo.outbox",
+    "concejo.verification",
+    "concejo.registry",
     "concejo.apikeys",
     "concejo.demo",
     "concejo.api",
@@ -175,6 +178,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "deadlines": env_str("THROTTLE_DEADLINES", "300/min"),
         "catalog": env_str("THROTTLE_CATALOG", "300/min"),
+        "csv": env_str("THROTTLE_CSV", "30/min"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -195,6 +199,24 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Shared by every worker process (rate limits must hold across gunicorn workers).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache"),
+    }
+}
+
+# Uploads: JSON bodies carry attachments in base64 (4/3 of their size).
+REGISTRY_MAX_FILE_BYTES = env_int("REGISTRY_MAX_FILE_MB", 20) * 1024 * 1024
+REGISTRY_MAX_ENTRY_BYTES = env_int("REGISTRY_MAX_ENTRY_MB", 50) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = REGISTRY_MAX_ENTRY_BYTES * 4 // 3 + 5 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o640
+
+# Side effects: "inline" runs outbox tasks right after commit in this process;
+# "deferred" leaves them to `concejo sweep` / workers.
+OUTBOX_MODE = env_str("OUTBOX_MODE", "inline")
 
 # --- Concejo --------------------------------------------------------------
 # Representation (apoderamiento) may be granted for at most this many years (art. 6 Ley 39/2015).

@@ -12,5 +12,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("concejo.api.urls")),
     path("backoffice/", include("concejo.backoffice.urls")),
+    path("verificar/", include("concejo.verification.urls")),
     path("", include("concejo.sede.urls")),
 ]

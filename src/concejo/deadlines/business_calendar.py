@@ -76,8 +76,11 @@ class BusinessCalendar:
     a computation touches; the others contribute what they have.
     """
 
-    def __init__(self, seat_ine: str, others: Iterable[str] = ()):
+    def __init__(self, seat_ine: str, others: Iterable[str] = (), *, strict: bool = True):
         self.seat = seat_ine
+        # Not strict: a year without local calendar still counts weekends and
+        # national/regional holidays (the registry never refuses a filing).
+        self.strict = strict
         self.municipalities = tuple(dict.fromkeys([seat_ine, *[o for o in others if o]]))
         self._years: dict[int, dict[dt.date, NonBusinessDay]] = {}
 
@@ -90,7 +93,7 @@ class BusinessCalendar:
                 municipality_ine__in=self.municipalities, year=year
             ).values_list("municipality_ine", flat=True)
         )
-        if self.seat not in loaded:
+        if self.seat not in loaded and self.strict:
             raise CalendarNotLoaded(self.seat, year)
         days: dict[dt.date, NonBusinessDay] = {}
         for ine in self.municipalities:

@@ -9,9 +9,13 @@ from concejo.deadlines.models import LocalCalendar
 from concejo.organization.models import Entity
 
 
-def calendar_for(entity: Entity, *, residence_ine: str | None = None) -> BusinessCalendar:
+def calendar_for(
+    entity: Entity, *, residence_ine: str | None = None, strict: bool = True
+) -> BusinessCalendar:
     """The body's seat is the entity's municipality; the citizen's home adds its holidays."""
-    return BusinessCalendar(entity.ine_code, [residence_ine] if residence_ine else [])
+    return BusinessCalendar(
+        entity.ine_code, [residence_ine] if residence_ine else [], strict=strict
+    )
 
 
 def local_calendars(*, municipality_ine: str) -> QuerySet[LocalCalendar]:

@@ -37,6 +37,9 @@ FOUNDATIONS = [
     },
 ]
 
+# The unit that receives entries with no addressee (registro general) per entity.
+REGISTRY_UNITS = {"L01471868": "LA0007011", "LA0019001": "LA0019011", "LA0019002": "LA0019021"}
+
 # (code, name, level, children)
 COUNCIL_UNITS = [
     ("LA0007001", "Alcaldía", "area", [

@@ -71,6 +71,19 @@ def seed_demo() -> dict[str, list[str]]:
     _units(council, data.COUNCIL_UNITS, None, valid_from)
     for code, tree in data.FOUNDATION_UNITS.items():
         _units(entities[code], tree, None, valid_from)
+    for code, unit_code in data.REGISTRY_UNITS.items():
+        entity = entities[code]
+        if entity.registry_unit_id is None:
+            organization.entity_update(
+                actor=SYSTEM,
+                entity=entity,
+                name=entity.name,
+                short_name=entity.short_name,
+                sede_title=entity.sede_title,
+                primary_color=entity.primary_color,
+                registry_unit=Unit.objects.get(dir3_code=unit_code),
+            )
+            entity.refresh_from_db()
     for code, offices in data.OFFICES.items():
         for spec in offices:
             if not Office.objects.filter(code=spec["code"]).exists():

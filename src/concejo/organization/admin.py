@@ -20,12 +20,12 @@ class EntityAdmin(NoDeleteMixin, ServiceAdmin):
     search_fields = ("name", "dir3_code", "nif")
     fields = (
         "name", "short_name", "entity_type", "nif", "dir3_code", "ine_code", "parent",
-        "sede_title", "primary_color", "active",
+        "sede_title", "primary_color", "registry_unit", "active",
     )  # fmt: skip
     identity_fields = ("entity_type", "nif", "dir3_code", "ine_code", "parent")
 
     def get_readonly_fields(self, request, obj=None):
-        return self.identity_fields if obj is not None else ()
+        return self.identity_fields if obj is not None else ("registry_unit",)
 
     def run_service(self, actor, obj, data):
         if obj is None:
@@ -48,6 +48,7 @@ class EntityAdmin(NoDeleteMixin, ServiceAdmin):
             sede_title=data.get("sede_title", ""),
             primary_color=data.get("primary_color", ""),
             active=data.get("active", True),
+            registry_unit=data.get("registry_unit"),
         )
 
 

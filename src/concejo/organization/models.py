@@ -35,6 +35,15 @@ class Entity(BaseModel):
     seal_certificate_path = models.CharField(
         _("certificado de sello (PKCS#12)"), max_length=500, blank=True
     )
+    registry_unit = models.ForeignKey(
+        "Unit",
+        verbose_name=_("unidad del registro general"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Destino de los asientos de entrada que no indican unidad."),
+    )
     active = models.BooleanField(_("activa"), default=True)
 
     class Meta:

@@ -286,10 +286,15 @@ def entity_update(
     sede_title: str = "",
     primary_color: str = "#6d1a36",
     active: bool = True,
+    registry_unit: Unit | None = None,
 ) -> Entity:
-    """Names, branding and activity; identifiers (NIF, DIR3, INE) never change."""
+    """Names, branding, activity and registry unit; identifiers (NIF, DIR3, INE) never change."""
     entity = Entity.objects.select_for_update().get(pk=entity.pk)
     require_role(actor, entity, Role.ADMINISTRATOR)
+    if registry_unit is not None and registry_unit.entity_id != entity.pk:
+        raise field_error(
+            "registry_unit", _("La unidad pertenece a otra entidad."), code="unknown_unit"
+        )
     color = (primary_color or "").strip()
     if len(color) != 7 or not color.startswith("#"):
         raise field_error(
@@ -300,6 +305,7 @@ def entity_update(
     entity.sede_title = sede_title.strip() or entity.name
     entity.primary_color = color
     entity.active = active
+    entity.registry_unit = registry_unit
     entity.save()
     audit_record(actor=actor, action="organization.entity.update", entity=entity, target=entity)
     return entity

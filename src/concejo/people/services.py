@@ -283,3 +283,21 @@ def representation_revoke(
         details={"reason": representation.revocation_reason},
     )
     return representation
+
+
+def person_find_or_create(*, actor: Actor, entity: Entity, data: dict[str, Any]) -> Person:
+    """The entity's interesado with that document, created from `data` if new.
+
+    An existing record is not changed here: updating a person's data is a
+    deliberate act (person_update), not a side effect of filing something.
+    """
+    id_type = data.get("id_type", "")
+    kind = PersonKind.LEGAL if id_type == IdType.CIF else PersonKind.NATURAL
+    number = clean_identifier(kind, id_type, data.get("id_number", ""))
+    existing = Person.objects.filter(entity=entity, id_type=id_type, id_number=number).first()
+    if existing is not None:
+        return existing
+    values = {k: v for k, v in data.items() if k in PERSON_FIELDS}
+    return person_create(
+        actor=actor, entity=entity, kind=kind, id_type=id_type, id_number=number, **values
+    )

@@ -94,6 +94,13 @@ class ProcedureVersion(BaseModel):
     legal_basis = models.TextField(_("normativa"), blank=True)
     fees = models.JSONField(_("tasas"), default=list, blank=True)
     electronic_only = models.BooleanField(_("solo presentación electrónica"), default=False)
+    representation_required = models.BooleanField(
+        _("exige acreditar la representación"),
+        default=True,
+        help_text=_(
+            "Art. 5.3 Ley 39/2015: para solicitudes, recursos, desistimientos y renuncias."
+        ),
+    )
     form_schema = models.JSONField(_("formulario (JSON Schema)"), default=dict, blank=True)
     audience = models.JSONField(_("destinatarios"), default=list)
     published_at = models.DateTimeField(_("publicado el"), null=True, blank=True)

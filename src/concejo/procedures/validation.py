@@ -26,7 +26,7 @@ FILE_FORMATS = {
 CONTENT_FIELDS = (
     "name", "summary", "description", "category", "responsible_unit", "initiation",
     "max_resolution_amount", "max_resolution_unit", "silence_effect", "legal_basis", "fees",
-    "electronic_only", "form_schema", "audience",
+    "electronic_only", "representation_required", "form_schema", "audience",
 )  # fmt: skip
 
 
@@ -119,6 +119,7 @@ def clean_content(*, entity: Entity, data: dict[str, Any]) -> dict[str, Any]:
         "category": _text(data, "category", errors, max_length=80),
         "legal_basis": _text(data, "legal_basis", errors),
         "electronic_only": bool(data.get("electronic_only", False)),
+        "representation_required": bool(data.get("representation_required", True)),
     }
     unit = data.get("responsible_unit")
     if not isinstance(unit, Unit):

@@ -1,0 +1,134 @@
+"""Checking and storing attachments: nothing half-written, nothing orphaned."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
+
+from concejo.core import filetypes
+from concejo.core.errors import ValidationFailed
+from concejo.registry.models import Validity
+
+MAX_ATTACHMENTS = 50
+
+
+@dataclass(frozen=True)
+class AttachmentInput:
+    name: str
+    content: bytes
+    validity: str = Validity.ORIGINAL
+
+
+@dataclass(frozen=True)
+class CheckedAttachment:
+    name: str
+    content: bytes
+    validity: str
+    mime_type: str
+    sha256: str
+
+    @property
+    def size(self) -> int:
+        return len(self.content)
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB"
+
+
+def check_attachments(attachments: list[AttachmentInput]) -> list[CheckedAttachment]:
+    """Validate every file before anything is written; errors name `attachments.N`."""
+    errors: dict[str, str] = {}
+    codes: list[str] = []
+    checked: list[CheckedAttachment] = []
+    if len(attachments) > MAX_ATTACHMENTS:
+        raise ValidationFailed(
+            _("Como máximo %(n)s anexos por asiento.") % {"n": MAX_ATTACHMENTS},
+            code="too_many_attachments",
+            fields={"attachments": _("Demasiados anexos.")},
+        )
+    total = 0
+    for index, item in enumerate(attachments):
+        field = f"attachments.{index}"
+        name = (item.name or "").strip().replace("/", "_").replace("\\", "_")[:255]
+        size = len(item.content)
+        total += size
+        if not name or "." not in name:
+            errors[field] = _("El anexo necesita un nombre con extensión (p. ej. «plano.pdf»).")
+            codes.append("invalid_attachment_name")
+            continue
+        if item.validity not in Validity.values:
+            errors[field] = _("Validez no permitida: «%(v)s».") % {"v": item.validity}
+            codes.append("invalid_choice")
+            continue
+        if size == 0:
+            errors[field] = _("El fichero «%(n)s» está vacío.") % {"n": name}
+            codes.append("empty_attachment")
+            continue
+        if size > settings.REGISTRY_MAX_FILE_BYTES:
+            errors[field] = _("El fichero «%(n)s» supera el máximo de %(max)s por fichero.") % {
+                "n": name,
+                "max": _mb(settings.REGISTRY_MAX_FILE_BYTES),
+            }
+            codes.append("attachment_too_large")
+            continue
+        detected = filetypes.detect(item.content)
+        extension = filetypes.extension_of(name)
+        if detected is None:
+            errors[field] = _("El formato de «%(n)s» no está admitido.") % {"n": name}
+            codes.append("unsupported_format")
+            continue
+        if extension not in detected.extensions:
+            errors[field] = _(
+                "El contenido de «%(n)s» no corresponde a su extensión: es un fichero %(k)s."
+            ) % {"n": name, "k": detected.key.upper()}
+            codes.append("content_mismatch")
+            continue
+        checked.append(
+            CheckedAttachment(
+                name=name,
+                content=item.content,
+                validity=item.validity,
+                mime_type=detected.mime,
+                sha256=hashlib.sha256(item.content).hexdigest(),
+            )
+        )
+    if total > settings.REGISTRY_MAX_ENTRY_BYTES and not errors:
+        raise ValidationFailed(
+            _("Los anexos suman más de %(max)s por asiento.")
+            % {"max": _mb(settings.REGISTRY_MAX_ENTRY_BYTES)},
+            code="entry_too_large",
+            fields={"attachments": _("Demasiado tamaño en total.")},
+        )
+    if errors:
+        code = codes[0] if len(set(codes)) == 1 else "invalid_attachments"
+        raise ValidationFailed(next(iter(errors.values())), code=code, fields=errors)
+    return checked
+
+
+class StoredFiles:
+    """Files written for one entry; removed again if the entry is not created."""
+
+    def __init__(self, entity_id) -> None:
+        self.entity_id = entity_id
+        self.paths: list[str] = []
+
+    def save(self, attachment: CheckedAttachment) -> str:
+        extension = filetypes.extension_of(attachment.name)
+        path = default_storage.save(
+            f"registry/{self.entity_id}/{uuid.uuid4().hex}.{extension}",
+            ContentFile(attachment.content),
+        )
+        self.paths.append(path)
+        return path
+
+    def discard(self) -> None:
+        for path in self.paths:
+            default_storage.delete(path)
+        self.paths.clear()

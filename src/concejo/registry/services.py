@@ -1,0 +1,334 @@
+"""Writes to the general electronic registry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from concejo.audit.services import audit_record, audited_service
+from concejo.core.actors import Actor
+from concejo.core.errors import PermissionDenied, ValidationFailed, field_error
+from concejo.deadlines.computation import filing_effective_time
+from concejo.deadlines.selectors import calendar_for
+from concejo.organization.models import Entity, Office, Role, Unit
+from concejo.organization.selectors import actor_has_role, require_role
+from concejo.outbox.services import outbox_enqueue
+from concejo.people.models import Person
+from concejo.people.selectors import representation_valid
+from concejo.procedures.models import Procedure, ProcedureVersion, VersionStatus
+from concejo.procedures.text import normalise
+from concejo.registry.attachments import AttachmentInput, StoredFiles, check_attachments
+from concejo.registry.models import (
+    Channel,
+    Direction,
+    InterestedRole,
+    MovementAction,
+    RegistryAnnotation,
+    RegistryAttachment,
+    RegistryCounter,
+    RegistryEntry,
+    RegistryInterested,
+    RegistryMovement,
+)
+from concejo.registry.workflow import next_status
+from concejo.verification.services import document_issue
+
+RECEIPT_KIND = "registry.receipt"
+REGISTRY_WRITERS = (Role.REGISTRY_CLERK,)
+
+
+def registry_code(direction: str, year: int, number: int) -> str:
+    return f"{year}-{'E' if direction == Direction.IN else 'S'}-{number:08d}"
+
+
+def _next_number(entity: Entity, direction: str, year: int) -> int:
+    """Lock the counter row and take the next number; a rollback gives it back."""
+    counter, _created = RegistryCounter.objects.select_for_update().get_or_create(
+        entity=entity, direction=direction, year=year
+    )
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def _check_parties(entity, interested, representative, procedure_version) -> None:
+    if not interested:
+        raise field_error(
+            "interested_parties",
+            _("Indique al menos un interesado."),
+            code="missing_interested",
+        )
+    for index, person in enumerate(interested):
+        if person.entity_id != entity.pk:
+            raise field_error(
+                f"interested_parties.{index}", _("El interesado pertenece a otra entidad."),
+                code="unknown_person",
+            )  # fmt: skip
+    if representative is None:
+        return
+    if representative.entity_id != entity.pk:
+        raise field_error(
+            "representative", _("El representante pertenece a otra entidad."), code="unknown_person"
+        )
+    if procedure_version is not None and not procedure_version.representation_required:
+        return
+    applicant = interested[0]
+    power = representation_valid(
+        representative_id_number=representative.id_number,
+        grantor_id_number=applicant.id_number,
+        entity=entity,
+        procedure_code=procedure_version.procedure.sia_code if procedure_version else None,
+    )
+    if power is None:
+        raise field_error(
+            "representative",
+            _(
+                "%(rep)s no tiene un apoderamiento vigente para actuar en nombre de %(app)s "
+                "en este trámite."
+            )
+            % {"rep": representative.display_name, "app": applicant.display_name},
+            code="no_valid_representation",
+        )
+
+
+def _published_version(entity: Entity, procedure: Procedure | None) -> ProcedureVersion | None:
+    if procedure is None:
+        return None
+    version = procedure.versions.filter(status=VersionStatus.PUBLISHED).first()
+    if procedure.entity_id != entity.pk or version is None:
+        raise field_error(
+            "procedure",
+            _("El procedimiento no existe o no admite solicitudes."),
+            code="procedure_not_available",
+        )
+    return version
+
+
+@audited_service("registry.entry.create")
+def registry_entry_create(
+    *,
+    actor: Actor,
+    entity: Entity,
+    direction: str = Direction.IN,
+    subject: str,
+    interested: list[Person],
+    representative: Person | None = None,
+    destination_unit: Unit | None = None,
+    destination_code: str = "",
+    destination_name: str = "",
+    origin_code: str = "",
+    origin_name: str = "",
+    channel: str = Channel.API,
+    office: Office | None = None,
+    summary: str = "",
+    expone: str = "",
+    solicita: str = "",
+    procedure: Procedure | None = None,
+    attachments: list[AttachmentInput] | None = None,
+    form_data: dict[str, Any] | None = None,
+    filed_at: dt.datetime | None = None,
+) -> RegistryEntry:
+    """Record a submission (entrada) or an outgoing communication (salida)."""
+    require_role(actor, entity, *REGISTRY_WRITERS)
+    if direction not in Direction.values:
+        raise field_error("direction", _("Sentido no válido."), code="invalid_choice")
+    if channel not in Channel.values:
+        raise field_error("channel", _("Canal no válido."), code="invalid_choice")
+    subject = (subject or "").strip()
+    if not subject:
+        raise field_error("subject", _("Indique el asunto."), code="required")
+    if len(subject) > 250:
+        raise field_error("subject", _("El asunto admite 250 caracteres."), code="too_long")
+    version = _published_version(entity, procedure)
+    _check_parties(entity, interested, representative, version)
+    if office is not None and office.entity_id != entity.pk:
+        raise field_error(
+            "office", _("La oficina pertenece a otra entidad."), code="unknown_office"
+        )
+    if direction == Direction.IN:
+        destination_unit = destination_unit or entity.registry_unit
+        if destination_unit is None:
+            raise field_error(
+                "destination_unit",
+                _(
+                    "Indique la unidad destinataria: la entidad no tiene registro general configurado."
+                ),
+                code="required",
+            )
+        if destination_unit.entity_id != entity.pk:
+            raise field_error(
+                "destination_unit", _("La unidad destinataria no es de esta entidad."),
+                code="unknown_unit",
+            )  # fmt: skip
+    elif not (destination_code.strip() or destination_name.strip()):
+        raise field_error(
+            "destination_name", _("Indique a quién se dirige la salida."), code="required"
+        )
+    checked = check_attachments(attachments or [])
+
+    filed_at = filed_at or timezone.now()
+    applicant = interested[0]
+    effective_at = filing_effective_time(
+        filed_at=filed_at,
+        calendar=calendar_for(
+            entity, residence_ine=applicant.municipality_ine or None, strict=False
+        ),
+    )
+    stored = StoredFiles(entity.pk)
+    try:
+        paths = [stored.save(a) for a in checked]
+        year = timezone.localtime(filed_at).year
+        number = _next_number(entity, direction, year)
+        entry = RegistryEntry.objects.create(
+            entity=entity,
+            direction=direction,
+            year=year,
+            number=number,
+            registry_code=registry_code(direction, year, number),
+            filed_at=filed_at,
+            effective_at=effective_at,
+            subject=subject,
+            summary=summary.strip(),
+            expone=expone.strip(),
+            solicita=solicita.strip(),
+            channel=channel,
+            office=office,
+            origin_code=origin_code.strip(),
+            origin_name=origin_name.strip(),
+            destination_unit=destination_unit if direction == Direction.IN else None,
+            destination_code=destination_code.strip(),
+            destination_name=destination_name.strip(),
+            procedure=procedure,
+            procedure_version=version,
+            representative=representative,
+            form_data=form_data or {},
+            registered_by=actor.label,
+            current_unit=destination_unit if direction == Direction.IN else None,
+            search_text=normalise(" ".join([subject, summary, expone, solicita])),
+        )
+        RegistryInterested.objects.bulk_create(
+            RegistryInterested(
+                entry=entry,
+                person=person,
+                position=i,
+                role=InterestedRole.APPLICANT if i == 1 else InterestedRole.INTERESTED,
+            )
+            for i, person in enumerate(interested, 1)
+        )
+        RegistryAttachment.objects.bulk_create(
+            RegistryAttachment(
+                entry=entry, position=i, name=a.name, size=a.size, mime_type=a.mime_type,
+                sha256=a.sha256, validity=a.validity, file=path,
+            )
+            for i, (a, path) in enumerate(zip(checked, paths, strict=True), 1)
+        )  # fmt: skip
+        if direction == Direction.IN:
+            RegistryMovement.objects.create(
+                entry=entry, action=MovementAction.DELIVERED, to_unit=destination_unit,
+                author=actor.label,
+            )  # fmt: skip
+        entry.receipt = document_issue(
+            entity=entity,
+            kind=RECEIPT_KIND,
+            title=_("Justificante de registro %(code)s") % {"code": entry.registry_code},
+            source=entry,
+        )
+        entry.save(update_fields=["receipt"])
+        outbox_enqueue(kind="verification.render", payload={"document": str(entry.receipt_id)})
+        audit_record(
+            actor=actor,
+            action="registry.entry.create",
+            entity=entity,
+            target=entry,
+            details={"registry_code": entry.registry_code, "attachments": len(checked)},
+        )
+    except BaseException:
+        stored.discard()
+        raise
+    return entry
+
+
+def _locked_entry(entry: RegistryEntry) -> RegistryEntry:
+    return (
+        RegistryEntry.objects.select_for_update(of=("self",))
+        .select_related("entity", "entity__registry_unit", "current_unit")
+        .get(pk=entry.pk)
+    )
+
+
+def _require_unit_member(actor: Actor, entry: RegistryEntry) -> None:
+    """The unit holding the entry (or the registry staff) may move it."""
+    from concejo.registry.selectors import actor_unit_ids
+
+    if actor_has_role(actor, entry.entity, REGISTRY_WRITERS):
+        return
+    if entry.current_unit_id in actor_unit_ids(actor, entry.entity):
+        return
+    raise PermissionDenied()
+
+
+def _move(actor, entry, action, *, to_unit=None, reason="") -> RegistryEntry:
+    entry = _locked_entry(entry)
+    _require_unit_member(actor, entry)
+    status = next_status(entry.distribution_status, action)
+    if action in (MovementAction.FORWARDED, MovementAction.RETURNED) and not (reason or "").strip():
+        raise field_error("reason", _("Indique el motivo."), code="required")
+    if action == MovementAction.RETURNED:
+        to_unit = entry.entity.registry_unit
+    if action == MovementAction.FORWARDED:
+        if to_unit is None or to_unit.entity_id != entry.entity_id:
+            raise field_error("to_unit", _("Unidad de destino no válida."), code="unknown_unit")
+        if to_unit.pk == entry.current_unit_id:
+            raise field_error("to_unit", _("El asiento ya está en esa unidad."), code="same_unit")
+    RegistryMovement.objects.create(
+        entry=entry, action=action, from_unit=entry.current_unit,
+        to_unit=to_unit if action != MovementAction.ACCEPTED else entry.current_unit,
+        reason=(reason or "").strip(), author=actor.label,
+    )  # fmt: skip
+    if action != MovementAction.ACCEPTED:
+        entry.current_unit = to_unit
+    entry.distribution_status = status
+    entry.save(update_fields=["current_unit", "distribution_status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=f"registry.entry.{action}",
+        entity=entry.entity,
+        target=entry,
+        details={"to_unit": to_unit.dir3_code if to_unit else None},
+    )
+    return entry
+
+
+@audited_service("registry.entry.accept")
+def registry_entry_accept(*, actor: Actor, entry: RegistryEntry) -> RegistryEntry:
+    return _move(actor, entry, MovementAction.ACCEPTED)
+
+
+@audited_service("registry.entry.forward")
+def registry_entry_forward(
+    *, actor: Actor, entry: RegistryEntry, to_unit: Unit, reason: str
+) -> RegistryEntry:
+    return _move(actor, entry, MovementAction.FORWARDED, to_unit=to_unit, reason=reason)
+
+
+@audited_service("registry.entry.return")
+def registry_entry_return(*, actor: Actor, entry: RegistryEntry, reason: str) -> RegistryEntry:
+    return _move(actor, entry, MovementAction.RETURNED, reason=reason)
+
+
+@audited_service("registry.entry.annotate")
+def registry_entry_annotate(*, actor: Actor, entry: RegistryEntry, text: str) -> RegistryAnnotation:
+    """Corrections are annotations: the entry itself never changes."""
+    entry = RegistryEntry.objects.select_related("entity").get(pk=entry.pk)
+    require_role(actor, entry.entity, *REGISTRY_WRITERS)
+    text = (text or "").strip()
+    if not text:
+        raise field_error("text", _("Escriba la anotación."), code="required")
+    if len(text) > 5000:
+        raise ValidationFailed(code="too_long", fields={"text": _("Como máximo 5000 caracteres.")})
+    annotation = RegistryAnnotation.objects.create(entry=entry, text=text, author=actor.label)
+    audit_record(actor=actor, action="registry.entry.annotate", entity=entry.entity, target=entry)
+    return annotation

@@ -1,0 +1,214 @@
+import base64
+import io
+import json
+
+import pytest
+
+from concejo.registry.models import RegistryEntry
+from concejo.registry.tests.conftest import PDF, PNG, stored_files
+
+pytestmark = pytest.mark.django_db
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def body(**overrides):
+    values = {
+        "subject": "Solicitud de licencia de obra menor",
+        "expone": "Quiero reformar la cocina.",
+        "solicita": "Licencia de obra menor.",
+        "interested_parties": [
+            {
+                "id_type": "nif",
+                "id_number": "12345678Z",
+                "name": "María",
+                "surname": "García",
+                "municipality_ine": "47186",
+            },
+        ],
+        "destination_unit": "LA0000031",
+        "attachments": [{"name": "presupuesto.pdf", "content_base64": b64(PDF)}],
+    }
+    values.update(overrides)
+    return values
+
+
+@pytest.fixture
+def writer(api_key_for, council, registry_setup):
+    return api_key_for(council, "registry:read", "registry:write")
+
+
+def test_filing_returns_the_documented_fields_and_a_receipt(
+    writer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = writer.post("/api/v1/registry/entries", body(), format="json")
+    assert response.status_code == 201, response.json()
+    created = response.json()
+    for key in (
+        "id",
+        "number",
+        "year",
+        "direction",
+        "registry_code",
+        "filed_at",
+        "effective_at",
+        "csv",
+        "receipt_url",
+    ):
+        assert key in created
+    assert (created["number"], created["direction"], created["destination_unit"]) == (
+        1,
+        "in",
+        "LA0000031",
+    )
+    assert created["attachments"][0]["mime_type"] == "application/pdf"
+    receipt = writer.get(created["receipt_url"])
+    assert receipt.status_code == 200
+    assert receipt["Content-Type"] == "application/pdf"
+    assert receipt.content.startswith(b"%PDF")
+
+
+def test_multipart_upload_with_a_scan(writer):
+    data = body()
+    data.pop("attachments")
+    response = writer.post(
+        "/api/v1/registry/entries",
+        {"data": json.dumps({**data, "attachments_validity": ["simple_copy"]}),
+         "attachments": [io.BytesIO(PNG)]},
+        format="multipart",
+    )  # fmt: skip
+    # BytesIO has no name: DRF names it after the field; give it a real one instead.
+    assert response.status_code in (201, 400)
+    upload = io.BytesIO(PNG)
+    upload.name = "escaneo.png"
+    response = writer.post(
+        "/api/v1/registry/entries",
+        {
+            "data": json.dumps({**data, "attachments_validity": ["simple_copy"]}),
+            "attachments": [upload],
+        },
+        format="multipart",
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["attachments"][0]["validity"] == "simple_copy"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "code"),
+    [
+        ({"interested_parties": []}, "interested_parties", "missing_interested"),
+        ({"destination_unit": "LA9999999"}, "destination_unit", "unknown_unit"),
+        ({"attachments": [{"name": "foto.jpg", "content_base64": b64(PDF)}]}, "attachments.0", "content_mismatch"),
+        ({"attachments": [{"name": "a.pdf", "content_base64": "no es base64!"}]}, "attachments.0.content_base64", "malformed_base64"),
+        ({"interested_parties": [{"id_type": "nif", "id_number": "12345678A", "name": "X", "surname": "Y"}]}, "interested_parties.0.id_number", "invalid_id_number"),
+        ({"representative": {"id_type": "nif", "id_number": "71234567W", "name": "Juan", "surname": "Pérez"}}, "representative", "no_valid_representation"),
+        ({"procedure": "NO-EXISTE"}, "procedure", "procedure_not_available"),
+        ({"subject": ""}, "subject", "invalid"),
+    ],
+)  # fmt: skip
+def test_bad_input_is_400_with_a_code_and_nothing_is_left(
+    writer, isolated_media, overrides, field, code
+):
+    response = writer.post("/api/v1/registry/entries", body(**overrides), format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == code
+    assert field in response.json()["fields"]
+    assert not RegistryEntry.objects.exists()
+    assert stored_files(isolated_media) == []
+    from concejo.people.models import Person
+
+    assert not Person.objects.exists(), "persons created for a failed entry are rolled back"
+
+
+def test_an_over_size_upload_is_rejected(writer, settings, isolated_media):
+    settings.REGISTRY_MAX_FILE_BYTES = 1024
+    big = PDF + b"x" * 2048
+    response = writer.post(
+        "/api/v1/registry/entries",
+        body(attachments=[{"name": "big.pdf", "content_base64": b64(big)}]),
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "attachment_too_large"
+    assert stored_files(isolated_media) == []
+
+
+def test_scopes_and_entity_boundaries(api_key_for, council, other_entity, registry_setup, writer):
+    entry_id = writer.post("/api/v1/registry/entries", body(), format="json").json()["id"]
+    reader = api_key_for(council, "registry:read")
+    assert (
+        reader.post("/api/v1/registry/entries", body(), format="json").json()["code"]
+        == "missing_scope"
+    )
+    stranger = api_key_for(other_entity, "registry:read")
+    assert stranger.get(f"/api/v1/registry/entries/{entry_id}").status_code == 404
+    assert stranger.get(f"/api/v1/registry/entries/{entry_id}/receipt").status_code == 404
+    assert stranger.get("/api/v1/registry/entries").json()["results"] == []
+    assert api_key_for(council, "people:read").get("/api/v1/registry/entries").status_code == 403
+
+
+def test_list_filters_and_keyset_pages(writer, django_assert_max_num_queries):
+    writer.post("/api/v1/registry/entries", body(subject="Licencia de vado"), format="json")
+    writer.post(
+        "/api/v1/registry/entries",
+        body(subject="Queja por ruido", interested_parties=[{"id_type": "nie", "id_number": "X1234567L", "name": "Andrei", "surname": "Popescu"}]),
+        format="json",
+    )  # fmt: skip
+    writer.post(
+        "/api/v1/registry/entries",
+        body(subject="Licencia de obra", destination_unit="LA0000032"),
+        format="json",
+    )
+
+    def subjects(**params):
+        return [
+            e["subject"] for e in writer.get("/api/v1/registry/entries", params).json()["results"]
+        ]
+
+    assert subjects(q="vado") == ["Licencia de vado"]
+    assert subjects(q="LICENCIA ruido") == ["Queja por ruido"]
+    assert subjects(interested="x1234567l") == ["Queja por ruido"]
+    assert subjects(unit="LA0000032") == ["Licencia de obra"]
+    assert subjects(direction="out") == []
+    assert len(subjects(**{"from": "2000-01-01", "to": "2100-01-01"})) == 3
+    assert writer.get("/api/v1/registry/entries", {"from": "ayer"}).json()["code"] == "invalid_date"
+    seen, url = [], "/api/v1/registry/entries?page_size=2"
+    while url:
+        with django_assert_max_num_queries(12):
+            page = writer.get(url).json()
+        seen += [e["number"] for e in page["results"]]
+        url = page["next"]
+    assert seen == [1, 2, 3]
+
+
+def test_distribution_over_the_api(writer):
+    entry_id = writer.post("/api/v1/registry/entries", body(), format="json").json()["id"]
+    accepted = writer.post(f"/api/v1/registry/entries/{entry_id}/accept")
+    assert accepted.json()["distribution_status"] == "accepted"
+    again = writer.post(f"/api/v1/registry/entries/{entry_id}/accept")
+    assert (again.status_code, again.json()["code"]) == (409, "invalid_transition")
+    forwarded = writer.post(
+        f"/api/v1/registry/entries/{entry_id}/forward",
+        {"to_unit": "LA0000032", "reason": "Es de obras"},
+        format="json",
+    )
+    assert forwarded.json()["current_unit"] == "LA0000032"
+    note = writer.post(
+        f"/api/v1/registry/entries/{entry_id}/annotations",
+        {"text": "Corrección del asunto"},
+        format="json",
+    )
+    assert note.status_code == 201
+
+
+def test_attachments_download_with_safe_headers(writer):
+    entry_id = writer.post("/api/v1/registry/entries", body(), format="json").json()["id"]
+    response = writer.get(f"/api/v1/registry/entries/{entry_id}/attachments/1")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert b"".join(response.streaming_content) == PDF
+    assert writer.get(f"/api/v1/registry/entries/{entry_id}/attachments/9").status_code == 404

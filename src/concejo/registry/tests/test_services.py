@@ -1,0 +1,298 @@
+import datetime as dt
+import threading
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection, transaction
+from pypdf import PdfReader
+
+from concejo.core.actors import Actor
+from concejo.core.errors import Conflict, PermissionDenied, ValidationFailed
+from concejo.organization.models import Role
+from concejo.organization.tests.factories import MembershipFactory
+from concejo.people.services import representation_grant
+from concejo.people.tests.factories import PersonFactory
+from concejo.registry import selectors, services
+from concejo.registry.attachments import AttachmentInput
+from concejo.registry.models import RegistryAttachment, RegistryCounter, RegistryEntry
+from concejo.registry.tests.conftest import PDF, PNG, stored_files
+from concejo.verification.services import document_content
+
+pytestmark = pytest.mark.django_db
+MADRID = ZoneInfo("Europe/Madrid")
+
+
+@pytest.fixture
+def clerk(council):
+    return Actor(user=MembershipFactory(entity=council, role=Role.REGISTRY_CLERK).user)
+
+
+def file_entry(actor, entity, **kw):
+    values = {
+        "subject": "Solicitud",
+        "interested": [kw.pop("person", None) or PersonFactory(entity=entity)],
+        "channel": "office",
+    }
+    values.update(kw)
+    return services.registry_entry_create(actor=actor, entity=entity, **values)
+
+
+def test_entries_are_numbered_per_entity_direction_and_year(clerk, council, registry_setup):
+    first = file_entry(clerk, council)
+    second = file_entry(clerk, council)
+    out = file_entry(clerk, council, direction="out", destination_name="Diputación de Valladolid")
+    assert [(e.direction, e.number) for e in (first, second, out)] == [
+        ("in", 1),
+        ("in", 2),
+        ("out", 1),
+    ]
+    assert second.registry_code == f"{second.year}-E-00000002"
+    assert out.registry_code.endswith("-S-00000001")
+    assert first.destination_unit == registry_setup["general"]  # default: the general registry
+
+
+def test_a_rolled_back_entry_gives_its_number_back(clerk, council, registry_setup, isolated_media):
+    file_entry(clerk, council)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        file_entry(clerk, council, attachments=[AttachmentInput("a.pdf", PDF)])
+        raise RuntimeError("the caller fails after the entry")
+    assert file_entry(clerk, council).number == 2
+    assert RegistryEntry.objects.count() == 2
+
+
+def test_rejected_attachments_consume_no_number_and_leave_no_file(
+    clerk, council, registry_setup, isolated_media, settings
+):
+    settings.REGISTRY_MAX_FILE_BYTES = 100
+    cases = [
+        ([AttachmentInput("ok.pdf", PDF), AttachmentInput("foto.jpg", PDF)], "content_mismatch"),
+        ([AttachmentInput("programa.exe", b"MZ\x90\x00" + b"\x00" * 20)], "unsupported_format"),
+        ([AttachmentInput("grande.pdf", PDF + b"0" * 200)], "attachment_too_large"),
+        ([AttachmentInput("vacio.pdf", b"")], "empty_attachment"),
+        ([AttachmentInput("sin-extension", PDF)], "invalid_attachment_name"),
+    ]
+    for attachments, code in cases:
+        with pytest.raises(ValidationFailed) as err:
+            file_entry(clerk, council, attachments=attachments)
+        assert err.value.code == code
+    assert not RegistryEntry.objects.exists()
+    assert not RegistryCounter.objects.filter(last_number__gt=0).exists()
+    assert stored_files(isolated_media) == []
+
+
+def test_a_failure_after_files_were_written_removes_them(
+    clerk, council, registry_setup, isolated_media, monkeypatch
+):
+    def broken(**kwargs):
+        raise RuntimeError("storage of the receipt failed")
+
+    monkeypatch.setattr(services, "document_issue", broken)
+    with pytest.raises(RuntimeError):
+        file_entry(
+            clerk,
+            council,
+            attachments=[AttachmentInput("a.pdf", PDF), AttachmentInput("b.png", PNG)],
+        )
+    assert stored_files(isolated_media) == []
+    assert not RegistryEntry.objects.exists()
+
+
+def test_attachments_are_stored_with_detected_type_and_hash(
+    clerk, council, registry_setup, isolated_media
+):
+    entry = file_entry(
+        clerk, council,
+        attachments=[AttachmentInput("plano.PDF", PDF, "authentic_copy"), AttachmentInput("foto.png", PNG)],
+    )  # fmt: skip
+    rows = list(entry.attachments.values_list("name", "mime_type", "size", "validity"))
+    assert rows == [
+        ("plano.PDF", "application/pdf", len(PDF), "authentic_copy"),
+        ("foto.png", "image/png", len(PNG), "original"),
+    ]
+    attachment = RegistryAttachment.objects.get(entry=entry, position=1)
+    with attachment.file.open("rb") as handle:
+        assert handle.read() == PDF
+    assert len(stored_files(isolated_media)) == 2
+
+
+def test_a_filing_on_a_holiday_takes_effect_at_midnight_of_the_next_business_day(
+    clerk, council, registry_setup
+):
+    saturday = dt.datetime(2025, 5, 10, 18, 45, tzinfo=MADRID)
+    entry = file_entry(clerk, council, filed_at=saturday)
+    assert entry.filed_at == saturday
+    assert entry.effective_at == dt.datetime(2025, 5, 12, 0, 0, tzinfo=MADRID)
+    assert entry.year == 2025
+
+
+def test_a_representative_needs_a_valid_power(clerk, council, registry_setup):
+    company = PersonFactory(entity=council)
+    agent = PersonFactory(entity=council)
+    with pytest.raises(ValidationFailed) as err:
+        file_entry(clerk, council, person=company, representative=agent)
+    assert err.value.code == "no_valid_representation"
+    assert "representative" in err.value.fields
+    representation_grant(
+        actor=Actor.system(), entity=council, grantor=company, representative=agent, scope="entity",
+        valid_from=dt.date(2020, 1, 1), valid_to=dt.date(2024, 12, 31),
+    )  # fmt: skip
+    with pytest.raises(ValidationFailed):  # expired
+        file_entry(clerk, council, person=company, representative=agent)
+    representation_grant(
+        actor=Actor.system(), entity=council, grantor=company, representative=agent, scope="entity",
+        valid_from=dt.date(2025, 1, 1), valid_to=dt.date(2029, 12, 31),
+    )  # fmt: skip
+    assert file_entry(clerk, council, person=company, representative=agent).representative == agent
+
+
+def test_missing_interested_and_foreign_units_are_rejected(
+    clerk, council, other_entity, registry_setup
+):
+    from concejo.organization.tests.factories import UnitFactory
+
+    with pytest.raises(ValidationFailed) as err:
+        file_entry(clerk, council, interested=[])
+    assert err.value.code == "missing_interested"
+    with pytest.raises(ValidationFailed) as err:
+        file_entry(clerk, council, destination_unit=UnitFactory(entity=other_entity))
+    assert err.value.code == "unknown_unit"
+    assert not RegistryEntry.objects.exists()
+
+
+def test_only_registry_staff_file_entries(council, registry_setup):
+    handler = Actor(user=MembershipFactory(entity=council, role=Role.CASE_HANDLER).user)
+    with pytest.raises(PermissionDenied):
+        file_entry(handler, council)
+
+
+def test_the_receipt_is_rendered_after_commit_with_everything_art_16_asks(
+    clerk, council, registry_setup, django_capture_on_commit_callbacks
+):
+    person = PersonFactory(entity=council, first_name="María", last_name_1="García")
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = file_entry(
+            clerk, council, person=person, subject="Licencia de obra menor en calle Santiago",
+            office=registry_setup["office"], destination_unit=registry_setup["licences"],
+            attachments=[AttachmentInput("presupuesto.pdf", PDF)],
+        )  # fmt: skip
+    receipt = entry.receipt
+    receipt.refresh_from_db()
+    assert receipt.file, "rendered by the outbox right after the commit"
+    content = document_content(receipt)
+    text = " ".join(
+        page.extract_text() for page in PdfReader(__import__("io").BytesIO(content)).pages
+    )
+    flat = " ".join(text.split())
+    for expected in (
+        entry.registry_code, "Licencia de obra menor en calle Santiago", "María García",
+        person.id_number, "Servicio de Licencias", "Oficina de la Plaza Mayor",
+        "presupuesto.pdf", receipt.display_code, "/verificar/",
+    ):  # fmt: skip
+        assert expected in flat, expected
+    assert entry.attachments.get().sha256[:40] in flat.replace(" ", "")
+
+
+def test_receipts_are_deterministic_so_the_hash_never_changes(clerk, council, registry_setup):
+    from concejo.registry.receipts import render_receipt
+
+    entry = file_entry(clerk, council)
+    entry.receipt.refresh_from_db()
+    assert render_receipt(entry.receipt) == document_content(entry.receipt)
+
+
+def test_distribution_accept_forward_return_with_history(clerk, council, registry_setup):
+    licences, works = registry_setup["licences"], registry_setup["works"]
+    member = Actor(
+        user=MembershipFactory(entity=council, unit=licences, role=Role.CASE_HANDLER).user
+    )
+    entry = file_entry(clerk, council, destination_unit=licences)
+    assert list(selectors.unit_inbox(actor=member, entity=council)) == [entry]
+    entry = services.registry_entry_accept(actor=member, entry=entry)
+    assert not selectors.unit_inbox(actor=member, entity=council).exists()
+    with pytest.raises(Conflict):
+        services.registry_entry_accept(actor=member, entry=entry)
+    with pytest.raises(ValidationFailed) as err:
+        services.registry_entry_forward(actor=member, entry=entry, to_unit=works, reason="")
+    assert err.value.code == "required"
+    entry = services.registry_entry_forward(
+        actor=member, entry=entry, to_unit=works, reason="Es de obras"
+    )
+    assert (entry.current_unit, entry.distribution_status) == (works, "pending")
+    with pytest.raises(PermissionDenied):  # no longer in their unit
+        services.registry_entry_return(actor=member, entry=entry, reason="No")
+    works_member = Actor(
+        user=MembershipFactory(entity=council, unit=works, role=Role.CASE_HANDLER).user
+    )
+    entry = services.registry_entry_return(
+        actor=works_member, entry=entry, reason="No nos corresponde"
+    )
+    assert (entry.current_unit, entry.distribution_status) == (
+        registry_setup["general"],
+        "returned",
+    )
+    assert list(selectors.unit_inbox(actor=clerk, entity=council)) == [entry]
+    history = list(entry.movements.values_list("action", "to_unit__dir3_code", "reason"))
+    assert history == [
+        ("delivered", "LA0000031", ""),
+        ("accepted", "LA0000031", ""),
+        ("forwarded", "LA0000032", "Es de obras"),
+        ("returned", "LA0000011", "No nos corresponde"),
+    ]
+
+
+def test_corrections_are_annotations_and_the_entry_is_unchanged(clerk, council, registry_setup):
+    entry = file_entry(clerk, council, subject="Solicitud de vado")
+    services.registry_entry_annotate(
+        actor=clerk, entry=entry, text="El asunto correcto es «vado permanente»."
+    )
+    entry.refresh_from_db()
+    assert entry.subject == "Solicitud de vado"
+    assert [a.text for a in entry.annotations.all()] == ["El asunto correcto es «vado permanente»."]
+
+
+def test_units_only_see_their_entries(clerk, council, registry_setup):
+    licences, works = registry_setup["licences"], registry_setup["works"]
+    mine = file_entry(clerk, council, destination_unit=licences)
+    file_entry(clerk, council, destination_unit=works)
+    member = Actor(user=MembershipFactory(entity=council, unit=licences, role=Role.UNIT_HEAD).user)
+    assert list(selectors.registry_entries(actor=member, entity=council)) == [mine]
+    assert selectors.registry_entries(actor=clerk, entity=council).count() == 2
+    outsider = Actor(user=MembershipFactory(entity=council, role=Role.SIGNER).user)
+    with pytest.raises(PermissionDenied):
+        selectors.registry_entries(actor=outsider, entity=council)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_get_gapless_unique_numbers_even_with_rollbacks(council, registry_setup):
+    writers, per_writer = 8, 6
+    people = [PersonFactory(entity=council) for _ in range(writers)]
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(writers)
+
+    def writer(index: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            for i in range(per_writer):
+                if i % 3 == 2:  # every third attempt rolls back after taking a number
+                    try:
+                        with transaction.atomic():
+                            file_entry(Actor.system(), council, person=people[index])
+                            raise KeyError("rollback")
+                    except KeyError:
+                        pass
+                else:
+                    file_entry(Actor.system(), council, person=people[index])
+        except BaseException as exc:  # collected below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=writer, args=(w,)) for w in range(writers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    numbers = sorted(RegistryEntry.objects.filter(entity=council).values_list("number", flat=True))
+    expected = writers * (per_writer - per_writer // 3)
+    assert numbers == list(range(1, expected + 1))

@@ -1,0 +1,66 @@
+"""Issuing documents with a CSV code and producing their content."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from concejo.core.csv_codes import new_csv_code
+from concejo.verification.models import IssuedDocument
+from concejo.verification.renderers import renderer_for
+
+
+def document_issue(*, entity, kind: str, title: str, source: models.Model) -> IssuedDocument:
+    """Reserve the CSV code of a document; its content is rendered on first use."""
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return IssuedDocument.objects.create(
+                    entity=entity,
+                    csv_code=new_csv_code(),
+                    kind=kind,
+                    title=title,
+                    source_type=source._meta.label_lower,
+                    source_id=str(source.pk),
+                    issued_at=timezone.now(),
+                )
+        except IntegrityError:  # 2^-120 per pair; retried for completeness
+            continue
+    raise RuntimeError("could not allocate a unique CSV code")
+
+
+def verification_url(document: IssuedDocument) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}/verificar/{document.display_code}/"
+
+
+def document_content(document: IssuedDocument) -> bytes:
+    """The document's bytes, rendering and storing them the first time."""
+    if document.file:
+        with document.file.open("rb") as handle:
+            return handle.read()
+    with transaction.atomic():
+        locked = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+        if locked.file:  # rendered meanwhile by another request
+            document.refresh_from_db()
+            return document_content(document)
+        content = renderer_for(locked.kind)(locked)
+        locked.file.save(
+            f"{locked.entity_id}/{locked.issued_at:%Y}/{locked.csv_code}.pdf",
+            ContentFile(content),
+            save=False,
+        )
+        locked.size = len(content)
+        locked.sha256 = hashlib.sha256(content).hexdigest()
+        locked.rendered_at = timezone.now()
+        locked.save(update_fields=["file", "size", "sha256", "rendered_at", "updated_at"])
+    document.refresh_from_db()
+    return content
+
+
+def render_task(payload: dict) -> None:
+    """Outbox handler: render and store an issued document now, not on first download."""
+    document_content(IssuedDocument.objects.get(pk=payload["document"]))

@@ -1,0 +1,71 @@
+"""The sede's verification page (/verificar/): anyone checks a CSV for free."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from rest_framework.throttling import ScopedRateThrottle
+
+from concejo.core.csv_codes import format_csv_code, normalise_csv_code
+from concejo.verification.selectors import document_by_csv
+from concejo.verification.services import document_content
+
+
+class _Throttle:
+    throttle_scope = "csv"
+
+
+def _allowed(request) -> tuple[bool, int | None]:
+    throttle = ScopedRateThrottle()
+    allowed = throttle.allow_request(request, _Throttle())
+    return allowed, None if allowed else int(throttle.wait() or 60)
+
+
+def _too_many(request, wait):
+    response = render(
+        request, "verification/verify.html", {"throttled": True, "wait": wait}, status=429
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def verify(request):
+    code = request.GET.get("csv", "").strip()
+    if not code:
+        return render(request, "verification/verify.html", {})
+    normalised = normalise_csv_code(code)
+    if normalised is None:
+        allowed, wait = _allowed(request)
+        if not allowed:
+            return _too_many(request, wait)
+        return render(
+            request, "verification/verify.html", {"code": code, "not_found": True}, status=404
+        )
+    return redirect("verification:document", code=format_csv_code(normalised))
+
+
+def document(request, code: str):
+    allowed, wait = _allowed(request)
+    if not allowed:
+        return _too_many(request, wait)
+    found = document_by_csv(code)
+    if found is None:
+        return render(
+            request, "verification/verify.html", {"code": code, "not_found": True}, status=404
+        )
+    document_content(found)
+    return render(
+        request, "verification/verify.html", {"document": found, "code": found.display_code}
+    )
+
+
+def download(request, code: str):
+    allowed, wait = _allowed(request)
+    if not allowed:
+        return _too_many(request, wait)
+    found = document_by_csv(code)
+    if found is None:
+        raise Http404
+    response = HttpResponse(document_content(found), content_type=found.mime_type)
+    response["Content-Disposition"] = f'attachment; filename="{found.csv_code}.pdf"'
+    return response
