@@ -60,7 +60,8 @@ def main() -> int:
     print(f"{'metric':<48} {'dataset':<34} {'value':>12}  unit")
     for row in rows:
         print(f"{row.metric:<48} {row.dataset:<34} {row.value:>12.1f}  {row.unit}")
-    return 0
+    failed = [r for r in rows if r.unit == "errors" and r.value > 0]
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -47,7 +47,7 @@ def api_key_for(db):
         issued = api_key_issue(
             actor=Actor.system(),
             entity=entity,
-            name=f"app-{len(scopes)}-{entity.dir3_code}",
+            name=f"app-{entity.dir3_code}-{'-'.join(scopes)}",
             scopes=list(scopes),
         )
         client = APIClient()

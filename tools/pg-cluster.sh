@@ -29,7 +29,8 @@ pg_cluster_start() {
     chown "$os_user" "$PG_WORK/pg"
     PG_RUNAS=(runuser -u "$os_user" --)
   fi
-  trap pg_cluster_stop EXIT INT TERM
+  trap pg_cluster_stop EXIT
+  trap 'exit 130' INT TERM
   local port
   port=$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   "${PG_RUNAS[@]}" "$PGBIN/initdb" -D "$PG_WORK/pg/data" -U concejo --auth=trust -E UTF8 \

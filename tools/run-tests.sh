@@ -8,7 +8,8 @@ source tools/pg-cluster.sh
 pg_cluster_start
 
 DATA=$(mktemp -d /tmp/concejo-data.XXXXXX)
-trap 'pg_cluster_stop; rm -rf "$DATA"' EXIT INT TERM
+trap 'pg_cluster_stop; rm -rf "$DATA"' EXIT
+trap 'exit 130' INT TERM
 status=0
 echo "== Test suite on PostgreSQL 15 (127.0.0.1:$PG_PORT)"
 DATABASE_URL="$PG_URL" CONCEJO_DATA_DIR="$DATA/pg" .venv/bin/pytest -q "$@" || status=$?

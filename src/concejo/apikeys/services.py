@@ -56,13 +56,24 @@ def api_key_issue(
     if not name:
         raise field_error("name", _("Este campo es obligatorio."), code="required")
     scopes = clean_scopes(scopes)
-    application, _created = ApiApplication.objects.get_or_create(
+    application, created = ApiApplication.objects.get_or_create(
         entity=entity, name=name, defaults={"scopes": scopes, "description": description}
     )
-    if application.scopes != scopes:
-        application.scopes = scopes
-        application.save(update_fields=["scopes", "updated_at"])
+    if not created and not application.active:
+        raise Conflict(_("La aplicación «%(n)s» está desactivada.") % {"n": name}, code="inactive")
+    if not created and application.scopes != scopes:
+        # Changing scopes would silently change what the older keys may do.
+        raise field_error(
+            "scopes",
+            _(
+                "La aplicación «%(n)s» ya existe con los permisos %(s)s; use los mismos u otro nombre."
+            )
+            % {"n": name, "s": ", ".join(application.scopes)},
+            code="scopes_differ",
+        )
     prefix = secrets.token_hex(4)
+    while ApiKey.objects.filter(prefix=prefix).exists():
+        prefix = secrets.token_hex(4)
     secret = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
     key = ApiKey.objects.create(
         entity=entity, application=application, prefix=prefix, key_hash=_hash(secret)
@@ -95,7 +106,12 @@ def api_key_authenticate(secret: str) -> ApiKey | None:
     if len(parts) != 3 or parts[0] != KEY_PREFIX:
         return None
     key = (
-        ApiKey.objects.filter(prefix=parts[1], revoked_at__isnull=True, application__active=True)
+        ApiKey.objects.filter(
+            prefix=parts[1],
+            revoked_at__isnull=True,
+            application__active=True,
+            application__entity__active=True,
+        )
         .select_related("application", "application__entity")
         .first()
     )

@@ -19,9 +19,15 @@ class ChainBreak:
 
 def audit_chain_verify(*, chain: str) -> ChainBreak | None:
     """Recompute a chain from its first row; the first inconsistency, or None if intact."""
+    # Read the head first and check up to it: rows appended meanwhile are
+    # checked next time instead of looking like a truncated chain.
+    head = AuditChainHead.objects.filter(chain=chain).first()
+    rows = AuditEntry.objects.filter(chain=chain).order_by("seq")
+    if head is not None:
+        rows = rows.filter(seq__lte=head.last_seq)
     expected_seq = 1
     prev = GENESIS_HASH
-    for entry in AuditEntry.objects.filter(chain=chain).order_by("seq").iterator(chunk_size=2000):
+    for entry in rows.iterator(chunk_size=2000):
         if entry.seq != expected_seq:
             return ChainBreak(chain, expected_seq, entry.pk, f"falta la entrada {expected_seq}")
         if entry.prev_hash != prev:
@@ -30,7 +36,6 @@ def audit_chain_verify(*, chain: str) -> ChainBreak | None:
             return ChainBreak(chain, entry.seq, entry.pk, "el contenido fue modificado")
         prev = entry.hash
         expected_seq += 1
-    head = AuditChainHead.objects.filter(chain=chain).first()
     last_seq = expected_seq - 1
     if head is not None and (head.last_seq != last_seq or (last_seq and head.last_hash != prev)):
         return ChainBreak(chain, last_seq + 1, None, "faltan entradas al final de la cadena")

@@ -84,9 +84,11 @@ def audited_service(action: str) -> Callable:
             except ApplicationError as exc:
                 outcome = Outcome.DENIED if exc.status in (401, 403) else Outcome.REJECTED
                 if not transaction.get_connection().needs_rollback:
+                    entity = kwargs.get("entity")
                     audit_record(
                         actor=actor,
                         action=action,
+                        entity=entity if getattr(entity, "pk", None) else None,
                         outcome=outcome,
                         details={"code": exc.code, "fields": sorted(exc.fields)},
                     )

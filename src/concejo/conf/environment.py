@@ -73,9 +73,20 @@ def secret_key(directory: Path) -> str:
     return path.read_text().strip()
 
 
-def check_production(*, debug: bool, key: str, key_from_env: bool) -> None:
-    """Production refuses to start with DEBUG on or a default/generated secret."""
+def check_production(
+    *,
+    debug: bool,
+    key: str,
+    key_from_env: bool,
+    database_url: str = "postgres://",
+    allowed_hosts: list[str] | None = None,
+) -> None:
+    """Production refuses to start with DEBUG on, a default secret, SQLite or no hosts."""
     problems = []
+    if not database_url.startswith(("postgres://", "postgresql://")):
+        problems.append("DATABASE_URL must point to PostgreSQL in production")
+    if allowed_hosts is not None and not allowed_hosts:
+        problems.append("ALLOWED_HOSTS must list the public host names")
     if debug:
         problems.append("DEBUG must be off in production")
     if not key_from_env or key.startswith(INSECURE_SECRET_PREFIX) or len(key) < 40:

@@ -26,10 +26,15 @@ DATA_DIR = data_dir()
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = secret_key(DATA_DIR)
-if PRODUCTION:
-    check_production(debug=DEBUG, key=SECRET_KEY, key_from_env=bool(env_str("SECRET_KEY")))
-
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
+if PRODUCTION:
+    check_production(
+        debug=DEBUG,
+        key=SECRET_KEY,
+        key_from_env=bool(env_str("SECRET_KEY")),
+        database_url=env_str("DATABASE_URL"),
+        allowed_hosts=ALLOWED_HOSTS,
+    )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # Public base URL, used in receipts and verification links.
 SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}")
@@ -167,7 +172,11 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 
 # --- API ------------------------------------------------------------------
+# Trusted reverse proxies in front of gunicorn (client IP for audit and rate limits).
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
+
 REST_FRAMEWORK = {
+    "NUM_PROXIES": NUM_PROXIES or None,
     "DEFAULT_AUTHENTICATION_CLASSES": ["concejo.api.authentication.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "concejo.core.pagination.KeysetPagination",

@@ -15,3 +15,6 @@ urlpatterns = [
     path("verificar/", include("concejo.verification.urls")),
     path("", include("concejo.sede.urls")),
 ]
+
+handler404 = "concejo.core.error_views.not_found"
+handler500 = "concejo.core.error_views.server_error"

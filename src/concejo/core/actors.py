@@ -33,6 +33,8 @@ class Actor:
         app = getattr(request, "api_application", None)
         if user is not None and not getattr(user, "is_authenticated", False):
             user = None
+        if user is not None and getattr(user, "application", None) is not None:
+            user = None  # an API key's principal, not an employee
         return cls(user=user, api_application=app, ip=client_ip(request))
 
     @property
@@ -47,6 +49,15 @@ class Actor:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # Behind the reverse proxy gunicorn rewrites REMOTE_ADDR from trusted
-    # forwarded headers (--forwarded-allow-ips); we never trust them ourselves.
+    """The client's address. Behind N trusted reverse proxies (setting NUM_PROXIES)
+    it is the N-th address from the right of X-Forwarded-For; the rest of that
+    header is written by the client and never trusted."""
+    from django.conf import settings
+
+    proxies = getattr(settings, "NUM_PROXIES", 0) or 0
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
     return request.META.get("REMOTE_ADDR") or None

@@ -18,7 +18,8 @@ def healthz(request):
         pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
         checks["migrations"] = "ok" if not pending else f"{len(pending)} pendientes"
     except Exception as exc:  # any failure means "not healthy"; say which
-        checks.setdefault("database", f"error: {exc.__class__.__name__}")
+        failed = "migrations" if checks.get("database") == "ok" else "database"
+        checks[failed] = f"error: {exc.__class__.__name__}"
     healthy = all(v == "ok" for v in checks.values()) and len(checks) == 2
     return JsonResponse(
         {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
@@ -272,6 +273,13 @@ def employee_create(
         email=email,
         is_staff=role != Role.CITIZEN,
     )
+    audit_record(
+        actor=actor,
+        action="organization.employee.create",
+        entity=entity,
+        target=user,
+        details={"username": username},
+    )
     membership_grant(actor=actor, user=user, entity=entity, role=role, unit=unit)
     return user
 
@@ -296,7 +304,7 @@ def entity_update(
             "registry_unit", _("La unidad pertenece a otra entidad."), code="unknown_unit"
         )
     color = (primary_color or "").strip()
-    if len(color) != 7 or not color.startswith("#"):
+    if not re.fullmatch(r"#[0-9A-Fa-f]{6}", color):
         raise field_error(
             "primary_color", _("El color se indica como #RRGGBB."), code="invalid_color"
         )

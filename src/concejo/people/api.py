@@ -97,8 +97,13 @@ class PersonListView(ServiceAPIView):
 
     @extend_schema(responses=PersonSerializer(many=True), summary="Interesados de la entidad")
     def get(self, request):
-        people = selectors.person_list(actor=api_actor(request), entity=_entity(request))
-        return self.paginate(people.select_related("entity"), PersonSerializer)
+        actor = api_actor(request)
+        people = selectors.person_list(actor=actor, entity=_entity(request))
+        response = self.paginate(people.select_related("entity"), PersonSerializer)
+        selectors.person_list_read(
+            actor=actor, entity=_entity(request), ids=[p["id"] for p in response.data["results"]]
+        )
+        return response
 
     @extend_schema(request=PersonWriteSerializer, responses={201: PersonSerializer})
     def post(self, request):
@@ -121,9 +126,9 @@ class PersonDetailView(ServiceAPIView):
     @extend_schema(request=PersonWriteSerializer(partial=True), responses=PersonSerializer)
     def patch(self, request, person_id):
         actor = api_actor(request)
-        person = selectors.person_get(actor=actor, person_id=person_id, purpose="api-update")
         data = PersonWriteSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
+        person = selectors.person_get(actor=actor, person_id=person_id, purpose="api-update")
         person = services.person_update(actor=actor, person=person, **data.validated_data)
         return Response(PersonSerializer(person).data)
 
@@ -207,6 +212,13 @@ class RepresentationCheckView(ServiceAPIView):
             procedure_code=values.get("procedure") or None,
             on=values.get("date"),
         )
+        own = rep is not None and rep.entity_id == _entity(request).pk
         return Response(
-            {"may_act": rep is not None, "representation": str(rep.pk) if rep else None}
+            {
+                "may_act": rep is not None,
+                "scope": rep.scope if rep else None,
+                "valid_to": rep.valid_to if rep else None,
+                # Another entity's register is not disclosed beyond the answer.
+                "representation": str(rep.pk) if own else None,
+            }
         )

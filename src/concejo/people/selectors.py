@@ -8,7 +8,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from concejo.audit.services import audit_record_read
+from concejo.audit.models import Outcome
+from concejo.audit.services import audit_record, audit_record_read
 from concejo.core.actors import Actor
 from concejo.core.errors import NotFound
 from concejo.organization.models import Entity, Role
@@ -29,6 +30,18 @@ def person_list(*, actor: Actor, entity: Entity) -> QuerySet[Person]:
     return Person.objects.filter(entity=entity)
 
 
+def person_list_read(*, actor: Actor, entity: Entity, ids: list[str]) -> None:
+    """A page of interesados was shown: one audit row naming them."""
+    if ids:
+        audit_record(
+            actor=actor,
+            action="people.person.list",
+            entity=entity,
+            outcome=Outcome.READ,
+            details={"persons": ids},
+        )
+
+
 def person_get(*, actor: Actor, person_id, purpose: str = "") -> Person:
     """One person's data; the read is written to the audit trail."""
     person = (
@@ -43,8 +56,13 @@ def person_get(*, actor: Actor, person_id, purpose: str = "") -> Person:
     return person
 
 
+def compact_id(id_number: str) -> str:
+    """A document number as stored: upper case, without spaces, dots or dashes."""
+    return "".join(c for c in (id_number or "").upper() if c not in " .-")
+
+
 def person_find(*, entity: Entity, id_number: str) -> QuerySet[Person]:
-    return Person.objects.filter(entity=entity, id_number=id_number.strip().upper())
+    return Person.objects.filter(entity=entity, id_number=compact_id(id_number))
 
 
 def representation_list(*, actor: Actor, entity: Entity) -> QuerySet[Representation]:
@@ -71,6 +89,8 @@ def representation_valid(
     the listed procedures of that entity.
     """
     day = on or timezone.localdate()
+    representative_id_number = compact_id(representative_id_number)
+    grantor_id_number = compact_id(grantor_id_number)
     scope_filter = Q(scope=RepresentationScope.GENERAL) | Q(
         scope=RepresentationScope.ENTITY, entity=entity
     )
@@ -83,8 +103,8 @@ def representation_valid(
     return (
         Representation.objects.filter(
             scope_filter,
-            representative__id_number=representative_id_number.strip().upper(),
-            grantor__id_number=grantor_id_number.strip().upper(),
+            representative__id_number=representative_id_number,
+            grantor__id_number=grantor_id_number,
             revoked_at__isnull=True,
             valid_from__lte=day,
             valid_to__gte=day,

@@ -174,6 +174,8 @@ def person_update(*, actor: Actor, person: Person, **changes: Any) -> Person:
     )
     _ensure_unique(person.entity, clean["id_type"], clean["id_number"], exclude_pk=person.pk)
     changed = sorted(f for f, v in clean.items() if getattr(person, f) != v)
+    if not changed:
+        return person
     for field, value in clean.items():
         setattr(person, field, value)
     person.save()

@@ -65,3 +65,21 @@ def test_malformed_authorization_headers_are_401(council, header):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=header)
     assert client.get("/api/v1/organization/entities").status_code == 401
+
+
+def test_reissuing_under_a_name_cannot_change_its_scopes(council):
+    create_key("--name", "padron", "--entity", council.dir3_code, "--scopes", "people:read")
+    with pytest.raises(CommandError, match="ya existe con los permisos people:read"):
+        create_key("--name", "padron", "--entity", council.dir3_code, "--scopes", "people:write")
+    again = create_key("--name", "padron", "--entity", council.dir3_code, "--scopes", "people:read")
+    assert again[-1].startswith("cj_")
+    assert ApiKey.objects.count() == 2
+
+
+def test_keys_of_an_inactive_entity_stop_working(council):
+    key = create_key("--name", "x", "--entity", council.dir3_code, "--scopes", "people:read")[-1]
+    council.active = False
+    council.save()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get("/api/v1/people/persons").status_code == 401

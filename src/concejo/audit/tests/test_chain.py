@@ -88,3 +88,12 @@ def test_the_command_exits_non_zero_from_the_shell(chain, council):
     with pytest.raises(SystemExit) as exit_info:
         ManagementUtility(["concejo", "audit_verify"]).execute()
     assert exit_info.value.code == 1
+
+
+def test_refusals_are_recorded_in_the_entitys_chain(council):
+    from concejo.organization.services import unit_create
+
+    with pytest.raises(Exception):  # noqa: B017 - any refusal
+        unit_create(actor=Actor(), entity=council, name="X", dir3_code="LA0000001", level="area")
+    refusal = AuditEntry.objects.get(action="organization.unit.create")
+    assert (refusal.entity, refusal.outcome) == (council, "denied")
