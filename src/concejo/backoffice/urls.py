@@ -1,7 +1,20 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from concejo.backoffice import views
 
 app_name = "backoffice"
 
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "entrar/",
+        auth_views.LoginView.as_view(template_name="backoffice/login.html"),
+        name="login",
+    ),
+    path("salir/", auth_views.LogoutView.as_view(next_page="/backoffice/entrar/"), name="logout"),
+    path("registro/", views.registry_desk, name="registry-desk"),
+    path("registro/<uuid:entry_id>/", views.registry_entry, name="registry-entry"),
+    path("registro/<uuid:entry_id>/justificante", views.registry_receipt, name="registry-receipt"),
+    path("bandeja/", views.inbox, name="inbox"),
+]

@@ -154,7 +154,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/backoffice/entrar/"
 LOGIN_REDIRECT_URL = "/backoffice/"
 
 # --- Security -------------------------------------------------------------
