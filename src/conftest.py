@@ -55,3 +55,13 @@ def api_key_for(db):
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def fresh_calendars():
+    """Each test sees the calendars of its own database, not a cached earlier one."""
+    from concejo.deadlines.business_calendar import clear_calendar_cache
+
+    clear_calendar_cache()
+    yield
+    clear_calendar_cache()

@@ -19,6 +19,17 @@ def chain_key(entity) -> str:
     return str(entity.pk) if entity is not None else GLOBAL_CHAIN
 
 
+def audit_chain_lock(entity) -> None:
+    """Lock the entity's audit chain now, before any other counter.
+
+    Lock order in a write transaction is always: audit chain head, then domain
+    counters (registry numbers, case numbers...). A service that takes a
+    counter calls this first, so that two transactions never wait on each
+    other's locks in opposite order.
+    """
+    AuditChainHead.objects.select_for_update().get_or_create(chain=chain_key(entity))
+
+
 def audit_record(
     *,
     actor: Actor,
@@ -30,7 +41,7 @@ def audit_record(
 ) -> AuditEntry:
     """Append one row to the entity's chain (the head row lock orders writers)."""
     chain = chain_key(entity)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(chain=chain)
         acting_for = actor.acting_for
         entry = AuditEntry(

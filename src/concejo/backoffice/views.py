@@ -16,7 +16,7 @@ from concejo.core.errors import ApplicationError, PermissionDenied
 from concejo.organization import selectors as organization
 from concejo.organization.models import Role
 from concejo.people.selectors import person_find
-from concejo.people.services import PERSON_FIELDS, person_find_or_create
+from concejo.people.services import PERSON_FIELDS
 from concejo.procedures.selectors import procedure_catalog
 from concejo.registry import selectors as registry
 from concejo.registry import services as registry_services
@@ -102,9 +102,6 @@ def _file(actor, entity, data):
     from concejo.procedures.models import Procedure
 
     with transaction.atomic():
-        person = person_find_or_create(
-            actor=actor, entity=entity, data={f: data.get(f, "") for f in PERSON_FORM_FIELDS}
-        )
         unit = (
             organization.unit_get_by_dir3(
                 entity=entity, dir3_code=data["destination_unit"], field="destination_unit"
@@ -112,13 +109,13 @@ def _file(actor, entity, data):
             if data["destination_unit"]
             else None
         )
-        return registry_services.registry_entry_create(
+        return registry_services.registry_entry_file(
             actor=actor,
             entity=entity,
+            interested_data=[{f: data.get(f, "") for f in PERSON_FORM_FIELDS}],
             subject=data["subject"],
             expone=data["expone"],
             solicita=data["solicita"],
-            interested=[person],
             destination_unit=unit,
             channel="office",
             office=Office.objects.filter(entity=entity, code=data["office"]).first(),

@@ -10,6 +10,7 @@ non-business for everyone, so a calendar takes several municipalities.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,6 +23,16 @@ from concejo.deadlines.models import LocalCalendar, LocalHoliday
 from concejo.deadlines.regions import region_of
 
 ONE_DAY = dt.timedelta(days=1)
+
+# Loaded years per (municipalities, year), shared by the calendars of this
+# process. Local calendars change a few times a year: a change made here clears
+# it at once, one made by another process is seen within CACHE_SECONDS.
+CACHE_SECONDS = 300
+_loaded: dict[tuple, tuple[float, dict | None]] = {}
+
+
+def clear_calendar_cache() -> None:
+    _loaded.clear()
 
 
 class Level(TextChoices):
@@ -88,13 +99,24 @@ class BusinessCalendar:
         found = self._years.get(year)
         if found is not None:
             return found
+        key = (self.municipalities, year)
+        cached = _loaded.get(key)
+        if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
+            days, seat_loaded = cached[1]
+        else:
+            days, seat_loaded = self._read(year)
+            _loaded[key] = (time.monotonic(), (days, seat_loaded))
+        if not seat_loaded and self.strict:
+            raise CalendarNotLoaded(self.seat, year)
+        self._years[year] = days
+        return days
+
+    def _read(self, year: int) -> tuple[dict[dt.date, NonBusinessDay], bool]:
         loaded = set(
             LocalCalendar.objects.filter(
                 municipality_ine__in=self.municipalities, year=year
             ).values_list("municipality_ine", flat=True)
         )
-        if self.seat not in loaded and self.strict:
-            raise CalendarNotLoaded(self.seat, year)
         days: dict[dt.date, NonBusinessDay] = {}
         for ine in self.municipalities:
             for d, (name, level) in _state_holidays(region_of(ine), year).items():
@@ -105,8 +127,7 @@ class BusinessCalendar:
             calendar__municipality_ine__in=self.municipalities, calendar__year=year
         ).values_list("date", "name", "calendar__municipality_ine"):
             days.setdefault(d, NonBusinessDay(d, name, Level.LOCAL, ine))
-        self._years[year] = days
-        return days
+        return days, self.seat in loaded
 
     def reason(self, day: dt.date) -> NonBusinessDay | None:
         """Why a day is non-business, or None for a business day."""

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from concejo.audit.services import audit_record, audited_service
 from concejo.core.actors import Actor
 from concejo.core.errors import PermissionDenied, ValidationFailed, field_error
+from concejo.deadlines.business_calendar import clear_calendar_cache
 from concejo.deadlines.models import LocalCalendar, LocalHoliday
 from concejo.organization.models import Entity, Role
 from concejo.organization.selectors import actor_has_role
@@ -63,6 +65,8 @@ def local_calendar_set(
         errors.append(_("Un municipio fija como máximo dos fiestas locales al año."))
     if errors:
         raise ValidationFailed(errors[0], code="invalid_holidays", fields={"holidays": errors})
+    transaction.on_commit(clear_calendar_cache)
+    clear_calendar_cache()
     calendar, _created = LocalCalendar.objects.update_or_create(
         municipality_ine=ine, year=year, defaults={"municipality_name": name}
     )

@@ -300,6 +300,12 @@ def person_find_or_create(*, actor: Actor, entity: Entity, data: dict[str, Any])
     if existing is not None:
         return existing
     values = {k: v for k, v in data.items() if k in PERSON_FIELDS}
-    return person_create(
-        actor=actor, entity=entity, kind=kind, id_type=id_type, id_number=number, **values
-    )
+    try:
+        return person_create(
+            actor=actor, entity=entity, kind=kind, id_type=id_type, id_number=number, **values
+        )
+    except ValidationFailed as exc:
+        # Two filings for the same new citizen at once: the other one created it.
+        if exc.code != "duplicate_person":
+            raise
+        return Person.objects.get(entity=entity, id_type=id_type, id_number=number)

@@ -7,7 +7,6 @@ import binascii
 import datetime as dt
 import json
 
-from django.db import transaction
 from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -18,10 +17,9 @@ from rest_framework.response import Response
 
 from concejo.api.actors import api_actor
 from concejo.api.views import ServiceAPIView
-from concejo.core.errors import NotFound, ValidationFailed, field_error
+from concejo.core.errors import NotFound, field_error
 from concejo.organization.models import Office
 from concejo.organization.selectors import unit_get_by_dir3
-from concejo.people.services import person_find_or_create
 from concejo.procedures.models import Procedure
 from concejo.registry import selectors, services
 from concejo.registry.attachments import AttachmentInput
@@ -231,59 +229,42 @@ class EntryListView(ServiceAPIView):
             attachments = _decode(values.get("attachments", []))
         actor = api_actor(request)
         entity = request.auth.application.entity
-        with transaction.atomic():
-            interested = []
-            for index, party in enumerate(values["interested_parties"]):
-                interested.append(_party(actor, entity, party, f"interested_parties.{index}"))
-            representative = (
-                _party(actor, entity, values["representative"], "representative")
-                if values.get("representative")
+        to_person = PartySerializer().to_person_data
+        entry = services.registry_entry_file(
+            actor=actor,
+            entity=entity,
+            interested_data=[to_person(p) for p in values["interested_parties"]],
+            representative_data=(
+                to_person(values["representative"]) if values.get("representative") else None
+            ),
+            direction=values["direction"],
+            subject=values["subject"],
+            summary=values.get("summary", ""),
+            expone=values.get("expone", ""),
+            solicita=values.get("solicita", ""),
+            destination_unit=(
+                unit_get_by_dir3(
+                    entity=entity,
+                    dir3_code=values["destination_unit"],
+                    field="destination_unit",
+                )
+                if values.get("destination_unit")
                 else None
-            )
-            entry = services.registry_entry_create(
-                actor=actor,
-                entity=entity,
-                direction=values["direction"],
-                subject=values["subject"],
-                summary=values.get("summary", ""),
-                expone=values.get("expone", ""),
-                solicita=values.get("solicita", ""),
-                interested=interested,
-                representative=representative,
-                destination_unit=(
-                    unit_get_by_dir3(
-                        entity=entity,
-                        dir3_code=values["destination_unit"],
-                        field="destination_unit",
-                    )
-                    if values.get("destination_unit")
-                    else None
-                ),
-                destination_code=values.get("destination", {}).get("code", ""),
-                destination_name=values.get("destination", {}).get("name", ""),
-                origin_code=values.get("origin", {}).get("code", ""),
-                origin_name=values.get("origin", {}).get("name", ""),
-                channel=values["channel"],
-                office=_office(entity, values.get("office")),
-                procedure=_procedure(entity, values.get("procedure")),
-                attachments=attachments,
-                form_data=values.get("form_data") or {},
-            )
+            ),
+            destination_code=values.get("destination", {}).get("code", ""),
+            destination_name=values.get("destination", {}).get("name", ""),
+            origin_code=values.get("origin", {}).get("code", ""),
+            origin_name=values.get("origin", {}).get("name", ""),
+            channel=values["channel"],
+            office=_office(entity, values.get("office")),
+            procedure=_procedure(entity, values.get("procedure")),
+            attachments=attachments,
+            form_data=values.get("form_data") or {},
+        )
         entry = RegistryEntry.objects.select_related(
             "receipt", "destination_unit", "current_unit"
         ).get(pk=entry.pk)
         return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
-
-
-def _party(actor, entity, data: dict, field: str):
-    try:
-        return person_find_or_create(
-            actor=actor, entity=entity, data=PartySerializer().to_person_data(data)
-        )
-    except ValidationFailed as exc:
-        raise ValidationFailed(
-            exc.message, code=exc.code, fields={f"{field}.{k}": v for k, v in exc.fields.items()}
-        ) from exc
 
 
 def _office(entity, code: str | None):

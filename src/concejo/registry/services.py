@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from concejo.audit.services import audit_record, audited_service
+from concejo.audit.services import audit_chain_lock, audit_record, audited_service
 from concejo.core.actors import Actor
 from concejo.core.errors import PermissionDenied, ValidationFailed, field_error
 from concejo.deadlines.computation import filing_effective_time
@@ -18,6 +20,7 @@ from concejo.organization.selectors import actor_has_role, require_role
 from concejo.outbox.services import outbox_enqueue
 from concejo.people.models import Person
 from concejo.people.selectors import representation_valid
+from concejo.people.services import person_find_or_create
 from concejo.procedures.models import Procedure, ProcedureVersion, VersionStatus
 from concejo.procedures.text import normalise
 from concejo.registry.attachments import AttachmentInput, StoredFiles, check_attachments
@@ -45,13 +48,24 @@ def registry_code(direction: str, year: int, number: int) -> str:
 
 
 def _next_number(entity: Entity, direction: str, year: int) -> int:
-    """Lock the counter row and take the next number; a rollback gives it back."""
-    counter, _created = RegistryCounter.objects.select_for_update().get_or_create(
-        entity=entity, direction=direction, year=year
-    )
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return counter.last_number
+    """Take the next number, locking the counter row until commit; a rollback gives it back.
+
+    One UPDATE ... RETURNING both locks and increments (PostgreSQL; SQLite
+    3.35+ under its single-writer lock). The first entry of a year creates it.
+    """
+    table = RegistryCounter._meta.db_table
+    key = [entity.pk.hex if connection.vendor == "sqlite" else entity.pk, direction, year]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_number = last_number + 1 "  # noqa: S608 - table name from the model
+            "WHERE entity_id = %s AND direction = %s AND year = %s RETURNING last_number",
+            key,
+        )
+        row = cursor.fetchone()
+    if row is not None:
+        return row[0]
+    RegistryCounter.objects.get_or_create(entity=entity, direction=direction, year=year)
+    return _next_number(entity, direction, year)
 
 
 def _check_parties(entity, interested, representative, procedure_version) -> None:
@@ -181,13 +195,25 @@ def registry_entry_create(
     try:
         paths = [stored.save(a) for a in checked]
         year = timezone.localtime(filed_at).year
+        entry_id = uuid.uuid4()
+        audit_chain_lock(entity)
         number = _next_number(entity, direction, year)
+        code = registry_code(direction, year, number)
+        receipt = document_issue(
+            entity=entity,
+            kind=RECEIPT_KIND,
+            title=_("Justificante de registro %(code)s") % {"code": code},
+            source_type=RegistryEntry._meta.label_lower,
+            source_id=str(entry_id),
+        )
         entry = RegistryEntry.objects.create(
+            id=entry_id,
+            receipt=receipt,
             entity=entity,
             direction=direction,
             year=year,
             number=number,
-            registry_code=registry_code(direction, year, number),
+            registry_code=code,
             filed_at=filed_at,
             effective_at=effective_at,
             subject=subject,
@@ -230,13 +256,6 @@ def registry_entry_create(
                 entry=entry, action=MovementAction.DELIVERED, to_unit=destination_unit,
                 author=actor.label,
             )  # fmt: skip
-        entry.receipt = document_issue(
-            entity=entity,
-            kind=RECEIPT_KIND,
-            title=_("Justificante de registro %(code)s") % {"code": entry.registry_code},
-            source=entry,
-        )
-        entry.save(update_fields=["receipt"])
         outbox_enqueue(kind="verification.render", payload={"document": str(entry.receipt_id)})
         audit_record(
             actor=actor,
@@ -249,6 +268,46 @@ def registry_entry_create(
         stored.discard()
         raise
     return entry
+
+
+def _party(actor: Actor, entity: Entity, data: dict[str, Any], field: str) -> Person:
+    try:
+        return person_find_or_create(actor=actor, entity=entity, data=data)
+    except ValidationFailed as exc:
+        raise ValidationFailed(
+            exc.message, code=exc.code, fields={f"{field}.{k}": v for k, v in exc.fields.items()}
+        ) from exc
+
+
+def registry_entry_file(
+    *,
+    actor: Actor,
+    entity: Entity,
+    interested_data: list[dict[str, Any]],
+    representative_data: dict[str, Any] | None = None,
+    **entry: Any,
+) -> RegistryEntry:
+    """File an entry for people given by their data: found by document or registered.
+
+    All in one transaction: if the entry is refused, no new person remains.
+    """
+    with transaction.atomic():
+        interested = [
+            _party(actor, entity, data, f"interested_parties.{index}")
+            for index, data in enumerate(interested_data)
+        ]
+        representative = (
+            _party(actor, entity, representative_data, "representative")
+            if representative_data
+            else None
+        )
+        return registry_entry_create(
+            actor=actor,
+            entity=entity,
+            interested=interested,
+            representative=representative,
+            **entry,
+        )
 
 
 def _locked_entry(entry: RegistryEntry) -> RegistryEntry:

@@ -6,7 +6,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from concejo.core.csv_codes import new_csv_code
@@ -14,23 +14,23 @@ from concejo.verification.models import IssuedDocument
 from concejo.verification.renderers import renderer_for
 
 
-def document_issue(*, entity, kind: str, title: str, source: models.Model) -> IssuedDocument:
-    """Reserve the CSV code of a document; its content is rendered on first use."""
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                return IssuedDocument.objects.create(
-                    entity=entity,
-                    csv_code=new_csv_code(),
-                    kind=kind,
-                    title=title,
-                    source_type=source._meta.label_lower,
-                    source_id=str(source.pk),
-                    issued_at=timezone.now(),
-                )
-        except IntegrityError:  # 2^-120 per pair; retried for completeness
-            continue
-    raise RuntimeError("could not allocate a unique CSV code")
+def document_issue(
+    *, entity, kind: str, title: str, source_type: str, source_id: str
+) -> IssuedDocument:
+    """Give a document its CSV code; its content is rendered after commit (outbox).
+
+    With 120 random bits a repeated code is not a practical event; the unique
+    constraint still guards it.
+    """
+    return IssuedDocument.objects.create(
+        entity=entity,
+        csv_code=new_csv_code(),
+        kind=kind,
+        title=title,
+        source_type=source_type,
+        source_id=source_id,
+        issued_at=timezone.now(),
+    )
 
 
 def verification_url(document: IssuedDocument) -> str:

@@ -296,3 +296,45 @@ def test_concurrent_writers_get_gapless_unique_numbers_even_with_rollbacks(counc
     numbers = sorted(RegistryEntry.objects.filter(entity=council).values_list("number", flat=True))
     expected = writers * (per_writer - per_writer // 3)
     assert numbers == list(range(1, expected + 1))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_filings_for_the_same_new_citizen_neither_fail_nor_deadlock(
+    council, registry_setup
+):
+    """Each filing registers the citizen if new; the audit chain is locked before the counter."""
+    writers = 8
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(writers)
+    citizen = {
+        "id_type": "nif",
+        "id_number": "12345678Z",
+        "first_name": "María",
+        "last_name_1": "García",
+    }
+
+    def writer() -> None:
+        try:
+            barrier.wait(timeout=10)
+            for _ in range(3):
+                services.registry_entry_file(
+                    actor=Actor.system(),
+                    entity=council,
+                    interested_data=[citizen],
+                    subject="Solicitud",
+                )
+        except BaseException as exc:  # collected below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=writer) for _ in range(writers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    assert RegistryEntry.objects.filter(entity=council).count() == writers * 3
+    from concejo.people.models import Person
+
+    assert Person.objects.filter(entity=council, id_number="12345678Z").count() == 1

@@ -1,0 +1,281 @@
+"""Registry throughput on a registry that already holds many entries.
+
+Measures, in one run: entries/s and p50/p95 latency through the service
+layer (one small PDF attachment each), through the HTTP API with 32
+concurrent clients, and the bare SQL floor (the same counter update and
+inserts as plain SQL, one transaction each); then checks that the numbers
+are gapless and unique. Receipts are left to the outbox worker during the
+timed runs (OUTBOX_MODE=deferred) and their rendering rate is measured apart.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+from bench.bench_http import _free_port, _wait_ready
+from bench.datasets import bench_entity, persons
+from bench.run import Result
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + b"%" * 2000
+CLIENTS = 32
+
+
+def _percentiles(latencies: list[float]) -> tuple[float, float]:
+    ordered = sorted(latencies)
+    p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
+    return statistics.median(ordered) * 1000, p95 * 1000
+
+
+def _prefill(entity, unit, count: int, year: int) -> None:
+    """Bulk-load `count` entries (plain SQL; realistic size, not realistic content)."""
+    from django.db import connection
+
+    from concejo.registry.models import RegistryCounter, RegistryEntry
+
+    have = RegistryEntry.objects.filter(entity=entity, year=year, direction="in").count()
+    if have >= count:
+        return
+    postgres = connection.vendor == "postgresql"
+    series = (
+        f"SELECT g AS n FROM generate_series({have + 1}, {count}) AS g"
+        if postgres
+        else f"WITH RECURSIVE s(n) AS (SELECT {have + 1} UNION ALL SELECT n + 1 FROM s WHERE n < {count}) SELECT n FROM s"
+    )
+    new_id = "gen_random_uuid()" if postgres else "lower(hex(randomblob(16)))"
+    now = "now()" if postgres else "datetime('now')"
+    code = (
+        f"'{year}-E-' || lpad(n::text, 8, '0')" if postgres else f"'{year}-E-' || printf('%08d', n)"
+    )
+    unit_id = str(unit.pk) if postgres else unit.pk.hex
+    entity_id = str(entity.pk) if postgres else entity.pk.hex
+    form = "'{}'::jsonb" if postgres else "'{}'"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO registry_registryentry (id, created_at, updated_at, entity_id, direction,
+                year, number, registry_code, filed_at, effective_at, subject, summary, expone, solicita,
+                channel, origin_code, origin_name, destination_unit_id, destination_code,
+                destination_name, form_data, registered_by, current_unit_id, distribution_status,
+                search_text)
+            SELECT {new_id}, {now}, {now}, %s, 'in', {year}, n, {code}, {now}, {now},
+                'Solicitud ' || n, '', '', '', 'api', '', '', %s, '', '', {form}, 'bench', %s,
+                'accepted', 'solicitud ' || n
+            FROM ({series}) AS numbers""",
+            [entity_id, unit_id, unit_id],
+        )
+    RegistryCounter.objects.update_or_create(
+        entity=entity, direction="in", year=year, defaults={"last_number": count}
+    )
+
+
+def _setup():
+    from django.utils import timezone
+
+    from concejo.core.actors import Actor
+    from concejo.organization.models import Unit
+    from concejo.organization.services import entity_update
+
+    entity = bench_entity()
+    unit = Unit.objects.filter(dir3_code="LA0470011").first()
+    if unit is None:
+        unit = Unit.objects.create(
+            entity=entity, name="Registro General", dir3_code="LA0470011", level="service",
+            valid_from=timezone.localdate(),
+        )  # fmt: skip
+        entity_update(actor=Actor.system(), entity=entity, name=entity.name, registry_unit=unit)
+        entity.refresh_from_db()
+    return entity, unit
+
+
+def registry_throughput(options) -> list[Result]:
+    from django.conf import settings
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from concejo.core.actors import Actor
+    from concejo.outbox.services import outbox_drain
+    from concejo.people.services import person_find_or_create
+    from concejo.registry.attachments import AttachmentInput
+    from concejo.registry.models import RegistryEntry
+    from concejo.registry.services import registry_entry_create
+
+    settings.OUTBOX_MODE = "deferred"
+    postgres = connection.vendor == "postgresql"
+    prefill = int((1_000_000 if postgres else 20_000) * options.scale)
+    entity, unit = _setup()
+    year = timezone.localdate().year
+    start = time.perf_counter()
+    _prefill(entity, unit, prefill, year)
+    print(f"  prefilled {prefill} entries in {time.perf_counter() - start:.1f}s", file=sys.stderr)
+    actor = Actor.system()
+    people = [
+        person_find_or_create(actor=actor, entity=entity, data=p)
+        for p in persons(50, offset=900_000)
+    ]
+    label = f"{prefill:,} entries already, 1 PDF each"
+
+    # 1. Service layer, one writer.
+    count = int(1000 * options.scale)
+    latencies = []
+    began = time.perf_counter()
+    for i in range(count):
+        t0 = time.perf_counter()
+        registry_entry_create(
+            actor=actor, entity=entity, subject=f"Bench {i}", interested=[people[i % 50]],
+            attachments=[AttachmentInput("anexo.pdf", PDF)],
+        )  # fmt: skip
+        latencies.append(time.perf_counter() - t0)
+    service_rate = count / (time.perf_counter() - began)
+    service_p50, service_p95 = _percentiles(latencies)
+
+    # 2. Receipts rendered by the outbox worker (what the timed runs deferred).
+    began = time.perf_counter()
+    rendered, render_failures = outbox_drain(limit=count)
+    render_rate = rendered / (time.perf_counter() - began)
+
+    # 3. Bare SQL floor: counter update + entry + interested + attachment, one transaction each.
+    person_id = people[0].pk if postgres else people[0].pk.hex
+    entity_id = entity.pk if postgres else entity.pk.hex
+    unit_id = unit.pk if postgres else unit.pk.hex
+    now = "now()" if postgres else "datetime('now')"
+    began = time.perf_counter()
+    for i in range(count):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE registry_registrycounter SET last_number = last_number + 1 "
+                "WHERE entity_id = %s AND direction = 'in' AND year = %s RETURNING last_number",
+                [entity_id, year],
+            )
+            number = cursor.fetchone()[0]
+            entry_id = uuid.uuid4()
+            entry_key = str(entry_id) if postgres else entry_id.hex
+            cursor.execute(
+                f"""INSERT INTO registry_registryentry (id, created_at, updated_at, entity_id,
+                    direction, year, number, registry_code, filed_at, effective_at, subject,
+                    summary, expone, solicita, channel, origin_code, origin_name,
+                    destination_unit_id, destination_code, destination_name, form_data,
+                    registered_by, current_unit_id, distribution_status, search_text)
+                VALUES (%s, {now}, {now}, %s, 'in', %s, %s, %s, {now}, {now}, %s, '', '', '',
+                    'api', '', '', %s, '', '', '{{}}', 'bench', %s, 'pending', %s)""",
+                [entry_key, entity_id, year, number, f"{year}-E-{number:08d}", f"SQL {i}",
+                 unit_id, unit_id, f"sql {i}"],
+            )  # fmt: skip
+            cursor.execute(
+                "INSERT INTO registry_registryinterested (entry_id, person_id, position, role) "
+                "VALUES (%s, %s, 1, 'applicant')",
+                [entry_key, person_id],
+            )
+            cursor.execute(
+                "INSERT INTO registry_registryattachment (entry_id, position, name, size, "
+                "mime_type, sha256, validity, file) VALUES (%s, 1, 'anexo.pdf', %s, "
+                "'application/pdf', %s, 'original', %s)",
+                [entry_key, len(PDF), "0" * 64, f"registry/{i}.pdf"],
+            )
+    sql_rate = count / (time.perf_counter() - began)
+
+    # 4. HTTP API, 32 concurrent clients.
+    http_rate, http_p50, http_p95, http_failures, http_count = _http_run(entity, options)
+    outbox_drain(limit=100_000)
+
+    # 5. Gapless and unique.
+    numbers = RegistryEntry.objects.filter(entity=entity, direction="in", year=year)
+    total = numbers.count()
+    distinct = numbers.values("number").distinct().count()
+    highest = max(numbers.order_by("-number").values_list("number", flat=True)[:1] or [0])
+    gapless = total == distinct == highest
+    return [
+        Result("registry: service layer (1 writer)", label, service_rate, "entries/s"),
+        Result("registry: service layer p50", label, service_p50, "ms"),
+        Result("registry: service layer p95", label, service_p95, "ms"),
+        Result("registry: receipts rendered by outbox worker", f"{rendered} receipts", render_rate, "receipts/s"),
+        Result("registry: receipts that failed to render (must be 0)", f"{count} receipts", render_failures, "errors"),
+        Result("registry: bare SQL floor (1 writer)", label, sql_rate, "entries/s"),
+        Result("registry: service / SQL floor", label, 100 * service_rate / sql_rate, "%"),
+        Result(f"registry: HTTP API ({CLIENTS} clients)", f"{http_count} POSTs", http_rate, "entries/s"),
+        Result(f"registry: HTTP API p50 ({CLIENTS} clients)", f"{http_count} POSTs", http_p50, "ms"),
+        Result(f"registry: HTTP API p95 ({CLIENTS} clients)", f"{http_count} POSTs", http_p95, "ms"),
+        Result("registry: HTTP failed requests (must be 0)", f"{http_count} POSTs", http_failures, "errors"),
+        Result("registry: numbers gapless and unique (must be 0)", f"{total:,} entries", 0 if gapless else 1, "errors"),
+    ]  # fmt: skip
+
+
+def _http_run(entity, options):
+    from concejo.apikeys.services import api_key_issue
+    from concejo.core.actors import Actor
+
+    key = api_key_issue(
+        actor=Actor.system(), entity=entity, name=f"bench-registry-{time.time_ns()}",
+        scopes=["registry:write"],
+    ).secret  # fmt: skip
+    per_client = max(1, int(16 * options.scale))
+    payload = json.dumps(
+        {
+            "subject": "Solicitud por la API",
+            "interested_parties": [{"id_type": "nif", "id_number": "12345678Z", "name": "María", "surname": "García"}],
+            "attachments": [{"name": "anexo.pdf", "content_base64": base64.b64encode(PDF).decode()}],
+        }
+    ).encode()  # fmt: skip
+    port = _free_port()
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "OUTBOX_MODE": "deferred"}
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "concejo.conf.wsgi", "--bind",
+         f"127.0.0.1:{port}", "--workers", "4", "--threads", "8", "--log-level", "warning"],
+        cwd=root, env=env,
+    )  # fmt: skip
+    latencies: list[float] = []
+    failures: list[str] = []
+    lock = threading.Lock()
+    try:
+        _wait_ready(f"http://127.0.0.1:{port}/healthz", time.monotonic() + 30)
+
+        def client() -> None:
+            for _ in range(per_client):
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/api/v1/registry/entries", data=payload,
+                    headers={"Authorization": f"Token {key}", "Content-Type": "application/json"},
+                    method="POST",
+                )  # fmt: skip
+                t0 = time.perf_counter()
+                try:
+                    with urllib.request.urlopen(request, timeout=60) as response:
+                        ok = response.status == 201
+                except urllib.error.HTTPError as exc:
+                    ok = False
+                    with lock:
+                        failures.append(f"{exc.code} {exc.read()[:300]!r}")
+                except OSError as exc:
+                    ok = False
+                    with lock:
+                        failures.append(repr(exc))
+                with lock:
+                    if ok:
+                        latencies.append(time.perf_counter() - t0)
+
+        threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+        began = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=600)
+        elapsed = time.perf_counter() - began
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    if failures:
+        print(f"  {len(failures)} failed, first: {failures[0]}", file=sys.stderr)
+    p50, p95 = _percentiles(latencies) if latencies else (0.0, 0.0)
+    return len(latencies) / elapsed, p50, p95, len(failures), CLIENTS * per_client
+
+
+BENCHMARKS = [registry_throughput]
