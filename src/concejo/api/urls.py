@@ -101,6 +101,12 @@ urlpatterns = [
         registry_api.EntryMoveView.as_view(action="return"),
         name="registry-return",
     ),
+    path(
+        "registry/entries/<uuid:entry_id>/sicres",
+        registry_api.EntrySicresView.as_view(),
+        name="registry-sicres",
+    ),
+    path("registry/sicres", registry_api.SicresImportView.as_view(), name="registry-sicres-import"),
     path("csv/<str:code>", verification_api.CsvDocumentView.as_view(), name="csv"),
     path("csv/<str:code>/content", verification_api.CsvContentView.as_view(), name="csv-content"),
 ]

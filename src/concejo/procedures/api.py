@@ -53,8 +53,8 @@ class ProcedureVersionSerializer(serializers.ModelSerializer):
             "id", "entity", "sia_code", "version", "status", "name", "summary", "description",
             "category", "responsible_unit", "responsible_unit_name", "initiation",
             "max_resolution_amount", "max_resolution_unit", "silence_effect", "legal_basis",
-            "fees", "electronic_only", "form_schema", "audience", "required_documents",
-            "published_at",
+            "fees", "electronic_only", "representation_required", "form_schema", "audience",
+            "required_documents", "published_at",
         )  # fmt: skip
 
 
@@ -72,6 +72,7 @@ class ProcedureWriteSerializer(serializers.Serializer):
     legal_basis = serializers.CharField(required=False, allow_blank=True)
     fees = FeeSerializer(many=True, required=False)
     electronic_only = serializers.BooleanField(required=False)
+    representation_required = serializers.BooleanField(required=False)
     form_schema = serializers.JSONField(required=False)
     audience = serializers.ListField(
         child=serializers.ChoiceField(choices=Audience.choices), required=False

@@ -21,7 +21,7 @@ from concejo.core.errors import NotFound, field_error
 from concejo.organization.models import Office
 from concejo.organization.selectors import unit_get_by_dir3
 from concejo.procedures.models import Procedure
-from concejo.registry import selectors, services
+from concejo.registry import selectors, services, sicres
 from concejo.registry.attachments import AttachmentInput
 from concejo.registry.models import Channel, Direction, RegistryEntry, Validity
 from concejo.verification.services import document_content
@@ -416,3 +416,51 @@ class EntryAnnotationView(ServiceAPIView):
             },
             status=201,
         )
+
+
+class EntrySicresView(ServiceAPIView):
+    required_scopes = {"GET": "registry:read"}
+
+    @extend_schema(
+        summary="El asiento como fichero de intercambio SICRES 3.0",
+        responses={
+            (200, "application/xml"): OpenApiResponse(description="Fichero_Intercambio_SICRES_3")
+        },
+    )
+    def get(self, request, entry_id):
+        entry = selectors.registry_entry_get(
+            actor=api_actor(request),
+            entity=request.auth.application.entity,
+            entry_id=entry_id,
+            purpose="sicres",
+        )
+        response = HttpResponse(sicres.entry_to_sicres(entry), content_type="application/xml")
+        response["Content-Disposition"] = f'attachment; filename="{entry.registry_code}.sicres.xml"'
+        return response
+
+
+class SicresImportView(ServiceAPIView):
+    required_scopes = {"POST": "registry:write"}
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        summary="Registra como entrada (canal SIR) un fichero de intercambio SICRES 3.0",
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }
+        },
+        responses={201: EntrySerializer},
+    )
+    def post(self, request):
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise field_error("file", "Adjunte el fichero de intercambio.", code="required")
+        entry = sicres.sicres_import(
+            actor=api_actor(request), entity=request.auth.application.entity, content=upload.read()
+        )
+        entry = RegistryEntry.objects.select_related(
+            "receipt", "destination_unit", "current_unit"
+        ).get(pk=entry.pk)
+        return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)

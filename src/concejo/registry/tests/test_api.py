@@ -212,3 +212,36 @@ def test_attachments_download_with_safe_headers(writer):
     assert response["Content-Disposition"].startswith("attachment;")
     assert b"".join(response.streaming_content) == PDF
     assert writer.get(f"/api/v1/registry/entries/{entry_id}/attachments/9").status_code == 404
+
+
+def test_sicres_export_and_import_over_the_api(writer, api_key_for, other_entity):
+    from concejo.core.actors import Actor
+    from concejo.organization.services import entity_update
+    from concejo.organization.tests.factories import UnitFactory
+
+    outgoing = body(
+        direction="out",
+        destination={"code": other_entity.dir3_code, "name": other_entity.name},
+        destination_unit="",
+    )
+    created = writer.post("/api/v1/registry/entries", outgoing, format="json")
+    assert created.status_code == 201, created.json()
+    exported = writer.get(f"/api/v1/registry/entries/{created.json()['id']}/sicres")
+    assert exported.status_code == 200
+    assert exported["Content-Type"] == "application/xml"
+    assert b"Fichero_Intercambio_SICRES_3" in exported.content
+
+    unit = UnitFactory(entity=other_entity, dir3_code="LA0000901")
+    entity_update(
+        actor=Actor.system(), entity=other_entity, name=other_entity.name, registry_unit=unit
+    )
+    receiver = api_key_for(other_entity, "registry:write", "registry:read")
+    upload = io.BytesIO(exported.content)
+    upload.name = "intercambio.xml"
+    imported = receiver.post("/api/v1/registry/sicres", {"file": upload}, format="multipart")
+    assert imported.status_code == 201, imported.json()
+    assert (imported.json()["channel"], imported.json()["subject"]) == ("sir", body()["subject"])
+    garbage = io.BytesIO(b"esto no es XML")
+    garbage.name = "x.xml"
+    refused = receiver.post("/api/v1/registry/sicres", {"file": garbage}, format="multipart")
+    assert (refused.status_code, refused.json()["code"]) == (400, "invalid_sicres")

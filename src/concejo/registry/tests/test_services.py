@@ -338,3 +338,23 @@ def test_concurrent_filings_for_the_same_new_citizen_neither_fail_nor_deadlock(
     from concejo.people.models import Person
 
     assert Person.objects.filter(entity=council, id_number="12345678Z").count() == 1
+
+
+def test_procedures_that_presume_representation_accept_a_representative_without_power(
+    clerk, council, registry_setup
+):
+    from concejo.procedures import services as procedures
+    from concejo.procedures.tests.factories import content
+
+    version = procedures.procedure_create(
+        actor=Actor.system(), entity=council, sia_code="MERO-TRAMITE",
+        **content(council, representation_required=False),
+    )  # fmt: skip
+    procedures.procedure_publish(actor=Actor.system(), procedure=version.procedure)
+    citizen, helper = PersonFactory(entity=council), PersonFactory(entity=council)
+    entry = file_entry(
+        clerk, council, person=citizen, representative=helper, procedure=version.procedure
+    )
+    assert (entry.representative, entry.procedure_version) == (helper, version)
+    with pytest.raises(ValidationFailed):  # the general instance requires the power
+        file_entry(clerk, council, person=citizen, representative=helper)
