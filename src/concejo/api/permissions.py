@@ -17,7 +17,8 @@ class HasScope(BasePermission):
             required.get("GET") if request.method in SAFE else None
         )
         if scope is None:
-            return True
+            # Reading needs just a valid key; a write nobody declared a scope for is refused.
+            return request.method in SAFE
         return request.auth.application.has_scope(scope)
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from concejo.cases import api as cases_api
 from concejo.deadlines import api as deadlines_api
 from concejo.organization import api as organization_api
 from concejo.people import api as people_api
@@ -109,4 +110,22 @@ urlpatterns = [
     path("registry/sicres", registry_api.SicresImportView.as_view(), name="registry-sicres-import"),
     path("csv/<str:code>", verification_api.CsvDocumentView.as_view(), name="csv"),
     path("csv/<str:code>/content", verification_api.CsvContentView.as_view(), name="csv-content"),
+    path("cases", cases_api.CaseListView.as_view(), name="cases"),
+    path("cases/<uuid:case_id>", cases_api.CaseDetailView.as_view(), name="case"),
+    path(
+        "cases/<uuid:case_id>/transitions",
+        cases_api.CaseTransitionView.as_view(),
+        name="case-transitions",
+    ),
+    path(
+        "cases/<uuid:case_id>/documents",
+        cases_api.CaseDocumentsView.as_view(),
+        name="case-documents",
+    ),
+    path("documents/<uuid:document_id>", cases_api.DocumentDetailView.as_view(), name="document"),
+    path(
+        "documents/<uuid:document_id>/content",
+        cases_api.DocumentContentView.as_view(),
+        name="document-content",
+    ),
 ]

@@ -11,4 +11,8 @@ SCOPES = {
     "registry:read": _("Consultar el registro electrónico"),
     "registry:write": _("Presentar asientos en el registro electrónico"),
     "procedures:write": _("Gestionar el catálogo de procedimientos"),
+    "cases:read": _("Consultar expedientes"),
+    "cases:write": _("Abrir y tramitar expedientes"),
+    "documents:read": _("Consultar documentos"),
+    "documents:write": _("Incorporar documentos"),
 }

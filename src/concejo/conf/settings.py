@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "concejo.outbox",
     "concejo.verification",
     "concejo.registry",
+    "concejo.documents",
+    "concejo.cases",
     "concejo.apikeys",
     "concejo.demo",
     "concejo.api",
@@ -176,7 +178,9 @@ if PRODUCTION:
 NUM_PROXIES = env_int("NUM_PROXIES", 0)
 
 REST_FRAMEWORK = {
-    "NUM_PROXIES": NUM_PROXIES or None,
+    # 0, not None: without trusted proxies DRF must use REMOTE_ADDR, never the
+    # client-written X-Forwarded-For header.
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_AUTHENTICATION_CLASSES": ["concejo.api.authentication.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "concejo.core.pagination.KeysetPagination",

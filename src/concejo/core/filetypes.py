@@ -101,5 +101,10 @@ def detect(data: bytes) -> FileType | None:
     return None
 
 
+def extension_for(mime: str) -> str:
+    """The usual extension of a MIME type we accept ("bin" for any other)."""
+    return next((t.extensions[0] for t in TYPES.values() if t.mime == mime), "bin")
+
+
 def extension_of(name: str) -> str:
     return name.rsplit(".", 1)[-1].lower() if "." in name else ""

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from concejo.core.errors import field_error
+from concejo.core.errors import ValidationFailed, field_error
 from concejo.deadlines import computation
 from concejo.deadlines.computation import DeadlineUnit
 from concejo.deadlines.selectors import calendar_for
@@ -166,6 +166,17 @@ class BusinessDaysView(PublicCalendarView):
         auth=[],
     )
     def get(self, request):
+        try:
+            return self._get(request)
+        except ValidationFailed as exc:
+            names = {"start": "from", "amount": "to"}
+            raise ValidationFailed(
+                exc.message,
+                code=exc.code,
+                fields={names.get(k, k): v for k, v in exc.fields.items()},
+            ) from exc
+
+    def _get(self, request):
         calendar = self.calendar(request)
         first = parse_moment(request.query_params.get("from"), "from")
         if isinstance(first, dt.datetime):

@@ -18,7 +18,7 @@ def entity_list() -> QuerySet[Entity]:
 
 
 def entity_get_by_dir3(dir3_code: str, *, field: str = "entity") -> Entity:
-    entity = Entity.objects.filter(dir3_code=(dir3_code or "").strip().upper()).first()
+    entity = Entity.objects.filter(dir3_code=(dir3_code or "").strip().upper(), active=True).first()
     if entity is None:
         raise field_error(
             field,

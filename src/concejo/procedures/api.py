@@ -182,6 +182,7 @@ class ProcedureDetailView(CatalogView):
 
 
 class ProcedureActionView(ProcedureDetailView):
+    http_method_names = ["post", "options"]
     required_scopes = {"GET": "procedures:write", "POST": "procedures:write"}
     permission_classes = ServiceAPIView.permission_classes
     action = ""
@@ -195,6 +196,7 @@ class ProcedureActionView(ProcedureDetailView):
 
 
 class ProcedureVersionsView(ProcedureDetailView):
+    http_method_names = ["get", "head", "options"]
     required_scopes = {"GET": "procedures:write"}
     permission_classes = ServiceAPIView.permission_classes
 

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from concejo.api.actors import api_actor
 from concejo.api.views import ServiceAPIView
-from concejo.core.errors import NotFound, field_error
+from concejo.core.errors import NotFound, ValidationFailed, field_error
 from concejo.organization.models import Office
 from concejo.organization.selectors import unit_get_by_dir3
 from concejo.procedures.models import Procedure
@@ -149,6 +149,10 @@ def _multipart(request) -> tuple[dict, list[AttachmentInput]]:
     if not isinstance(data, dict):
         raise field_error("data", "El campo «data» debe ser un objeto JSON.", code="malformed_json")
     validities = data.pop("attachments_validity", [])
+    if not isinstance(validities, list) or not all(isinstance(v, str) for v in validities):
+        raise field_error(
+            "attachments_validity", "Debe ser una lista de validez por fichero.", code="invalid"
+        )
     files = request.FILES.getlist("attachments")
     inputs = [
         AttachmentInput(
@@ -157,6 +161,21 @@ def _multipart(request) -> tuple[dict, list[AttachmentInput]]:
         for i, f in enumerate(files)
     ]
     return data, inputs
+
+
+API_PARTY_NAMES = {"first_name": "name", "last_name_1": "surname", "last_name_2": "second_surname"}
+
+
+def _with_api_field_names(service, **kwargs):
+    """Errors about parties name the API's fields (name, surname), not the model's."""
+    try:
+        return service(**kwargs)
+    except ValidationFailed as exc:
+        renamed = {}
+        for key, messages in exc.fields.items():
+            head, _sep, last = key.rpartition(".")
+            renamed[f"{head}.{API_PARTY_NAMES.get(last, last)}" if head else key] = messages
+        raise ValidationFailed(exc.message, code=exc.code, fields=renamed) from exc
 
 
 class EntryListView(ServiceAPIView):
@@ -210,7 +229,11 @@ class EntryListView(ServiceAPIView):
             "receipt", "destination_unit", "current_unit", "representative", "procedure",
             "procedure_version", "office",
         ).prefetch_related("interested__person", "attachments")  # fmt: skip
-        return self.paginate(entries, EntrySerializer)
+        response = self.paginate(entries, EntrySerializer)
+        selectors.registry_list_read(
+            actor=api_actor(request), entity=entity, ids=[e["id"] for e in response.data["results"]]
+        )
+        return response
 
     @extend_schema(
         summary="Presenta un asiento (JSON con anexos en base64, o multipart con «data» y ficheros «attachments»)",
@@ -230,7 +253,8 @@ class EntryListView(ServiceAPIView):
         actor = api_actor(request)
         entity = request.auth.application.entity
         to_person = PartySerializer().to_person_data
-        entry = services.registry_entry_file(
+        entry = _with_api_field_names(
+            services.registry_entry_file,
             actor=actor,
             entity=entity,
             interested_data=[to_person(p) for p in values["interested_parties"]],

@@ -7,11 +7,13 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from concejo.audit.services import audit_record_read
+from concejo.audit.models import Outcome
+from concejo.audit.services import audit_record, audit_record_read
 from concejo.core.actors import Actor
 from concejo.core.errors import NotFound, PermissionDenied
 from concejo.organization.models import Entity, Membership, Role
 from concejo.organization.selectors import actor_has_role, units_in_subtree
+from concejo.people.selectors import compact_id
 from concejo.procedures.text import normalise
 from concejo.registry.models import DistributionStatus, RegistryEntry
 
@@ -66,7 +68,7 @@ def registry_entry_search(
     if filed_to:
         entries = entries.filter(filed_at__lt=filed_to)
     if id_number:
-        number = id_number.strip().upper()
+        number = compact_id(id_number)
         entries = entries.filter(
             Q(interested__person__id_number=number) | Q(representative__id_number=number)
         ).distinct()
@@ -85,6 +87,15 @@ def unit_inbox(*, actor: Actor, entity: Entity) -> QuerySet[RegistryEntry]:
         current_unit_id__in=units,
         distribution_status__in=[DistributionStatus.PENDING, DistributionStatus.RETURNED],
     ).select_related("current_unit")
+
+
+def registry_list_read(*, actor: Actor, entity: Entity, ids: list[str]) -> None:
+    """A page of entries (with interesados' names and documents) was shown: one audit row."""
+    if ids:
+        audit_record(
+            actor=actor, action="registry.entry.list", entity=entity, outcome=Outcome.READ,
+            details={"entries": ids},
+        )  # fmt: skip
 
 
 def registry_entry_get(

@@ -6,13 +6,14 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from concejo.audit.services import audit_chain_lock, audit_record, audited_service
 from concejo.core.actors import Actor
-from concejo.core.errors import PermissionDenied, ValidationFailed, field_error
+from concejo.core.counters import next_number
+from concejo.core.errors import Conflict, PermissionDenied, ValidationFailed, field_error
 from concejo.deadlines.computation import filing_effective_time
 from concejo.deadlines.selectors import calendar_for
 from concejo.organization.models import Entity, Office, Role, Unit
@@ -45,27 +46,6 @@ REGISTRY_WRITERS = (Role.REGISTRY_CLERK,)
 
 def registry_code(direction: str, year: int, number: int) -> str:
     return f"{year}-{'E' if direction == Direction.IN else 'S'}-{number:08d}"
-
-
-def _next_number(entity: Entity, direction: str, year: int) -> int:
-    """Take the next number, locking the counter row until commit; a rollback gives it back.
-
-    One UPDATE ... RETURNING both locks and increments (PostgreSQL; SQLite
-    3.35+ under its single-writer lock). The first entry of a year creates it.
-    """
-    table = RegistryCounter._meta.db_table
-    key = [entity.pk.hex if connection.vendor == "sqlite" else entity.pk, direction, year]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET last_number = last_number + 1 "  # noqa: S608 - table name from the model
-            "WHERE entity_id = %s AND direction = %s AND year = %s RETURNING last_number",
-            key,
-        )
-        row = cursor.fetchone()
-    if row is not None:
-        return row[0]
-    RegistryCounter.objects.get_or_create(entity=entity, direction=direction, year=year)
-    return _next_number(entity, direction, year)
 
 
 def _check_parties(entity, interested, representative, procedure_version) -> None:
@@ -183,21 +163,19 @@ def registry_entry_create(
         )
     checked = check_attachments(attachments or [])
 
-    filed_at = filed_at or timezone.now()
     applicant = interested[0]
-    effective_at = filing_effective_time(
-        filed_at=filed_at,
-        calendar=calendar_for(
-            entity, residence_ine=applicant.municipality_ine or None, strict=False
-        ),
-    )
+    calendar = calendar_for(entity, residence_ine=applicant.municipality_ine or None, strict=False)
     stored = StoredFiles(entity.pk)
     try:
         paths = [stored.save(a) for a in checked]
-        year = timezone.localtime(filed_at).year
         entry_id = uuid.uuid4()
+        # The entity's writers are serialised from here on, so the filing time
+        # is taken in the same order as the numbers (art. 16: order of arrival).
         audit_chain_lock(entity)
-        number = _next_number(entity, direction, year)
+        filed_at = filed_at or timezone.now()
+        effective_at = filing_effective_time(filed_at=filed_at, calendar=calendar)
+        year = timezone.localtime(filed_at).year
+        number = next_number(RegistryCounter, entity=entity, direction=direction, year=year)
         code = registry_code(direction, year, number)
         receipt = document_issue(
             entity=entity,
@@ -332,11 +310,17 @@ def _require_unit_member(actor: Actor, entry: RegistryEntry) -> None:
 def _move(actor, entry, action, *, to_unit=None, reason="") -> RegistryEntry:
     entry = _locked_entry(entry)
     _require_unit_member(actor, entry)
+    if entry.direction != Direction.IN:
+        raise Conflict(_("Solo los asientos de entrada se distribuyen."), code="not_distributable")
     status = next_status(entry.distribution_status, action)
     if action in (MovementAction.FORWARDED, MovementAction.RETURNED) and not (reason or "").strip():
         raise field_error("reason", _("Indique el motivo."), code="required")
     if action == MovementAction.RETURNED:
         to_unit = entry.entity.registry_unit
+        if to_unit is None:
+            raise Conflict(
+                _("La entidad no tiene registro general al que devolver."), code="no_registry_unit"
+            )
     if action == MovementAction.FORWARDED:
         if to_unit is None or to_unit.entity_id != entry.entity_id:
             raise field_error("to_unit", _("Unidad de destino no válida."), code="unknown_unit")

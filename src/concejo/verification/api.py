@@ -11,6 +11,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from concejo.core.errors import NotFound
+from concejo.core.filetypes import extension_for
 from concejo.verification.selectors import document_by_csv
 from concejo.verification.services import document_content, verification_url
 
@@ -68,5 +69,7 @@ class CsvContentView(CsvView):
     def get(self, request, code: str):
         document = self.document(code)
         response = HttpResponse(document_content(document), content_type=document.mime_type)
-        response["Content-Disposition"] = f'attachment; filename="{document.csv_code}.pdf"'
+        response["Content-Disposition"] = (
+            f'attachment; filename="{document.csv_code}.{extension_for(document.mime_type)}"'
+        )
         return response

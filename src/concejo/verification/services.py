@@ -10,12 +10,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from concejo.core.csv_codes import new_csv_code
+from concejo.core.filetypes import extension_for
 from concejo.verification.models import IssuedDocument
 from concejo.verification.renderers import renderer_for
 
 
 def document_issue(
-    *, entity, kind: str, title: str, source_type: str, source_id: str
+    *,
+    entity,
+    kind: str,
+    title: str,
+    source_type: str,
+    source_id: str,
+    mime_type: str = "application/pdf",
 ) -> IssuedDocument:
     """Give a document its CSV code; its content is rendered after commit (outbox).
 
@@ -30,6 +37,7 @@ def document_issue(
         source_type=source_type,
         source_id=source_id,
         issued_at=timezone.now(),
+        mime_type=mime_type,
     )
 
 
@@ -48,8 +56,9 @@ def document_content(document: IssuedDocument) -> bytes:
             document.refresh_from_db()
             return document_content(document)
         content = renderer_for(locked.kind)(locked)
+        extension = extension_for(locked.mime_type)
         locked.file.save(
-            f"{locked.entity_id}/{locked.issued_at:%Y}/{locked.csv_code}.pdf",
+            f"{locked.entity_id}/{locked.issued_at:%Y}/{locked.csv_code}.{extension}",
             ContentFile(content),
             save=False,
         )

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from rest_framework.throttling import ScopedRateThrottle
 
 from concejo.core.csv_codes import format_csv_code, normalise_csv_code
+from concejo.core.filetypes import extension_for
 from concejo.verification.selectors import document_by_csv
 from concejo.verification.services import document_content
 
@@ -67,5 +68,7 @@ def download(request, code: str):
     if found is None:
         raise Http404
     response = HttpResponse(document_content(found), content_type=found.mime_type)
-    response["Content-Disposition"] = f'attachment; filename="{found.csv_code}.pdf"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{found.csv_code}.{extension_for(found.mime_type)}"'
+    )
     return response

@@ -33,7 +33,7 @@ class UnitFactory(factory.django.DjangoModelFactory):
 
     entity = factory.SubFactory(EntityFactory)
     name = factory.Sequence(lambda n: f"Unidad {n}")
-    dir3_code = factory.Sequence(lambda n: f"LA{n:07d}")
+    dir3_code = factory.Sequence(lambda n: f"LF{n:07d}")  # apart from codes tests write by hand
     level = UnitLevel.SERVICE
     valid_from = dt.date(2024, 1, 1)
 
@@ -44,7 +44,7 @@ class OfficeFactory(factory.django.DjangoModelFactory):
 
     entity = factory.SubFactory(EntityFactory)
     name = factory.Sequence(lambda n: f"Oficina {n}")
-    code = factory.Sequence(lambda n: f"O{n:08d}")
+    code = factory.Sequence(lambda n: f"OF{n:07d}")
 
 
 class UserFactory(factory.django.DjangoModelFactory):

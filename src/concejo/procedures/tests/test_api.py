@@ -121,3 +121,16 @@ def test_the_catalog_requires_an_entity_and_is_paginated(
         names += [p["name"] for p in page["results"]]
         url = page["next"]
     assert names == [f"Procedimiento {i}" for i in range(5)]
+
+
+def test_undeclared_writes_are_refused_even_with_a_valid_key(api_key_for, council, unit):
+    admin = api_key_for(council, "procedures:write")
+    pid = admin.post("/api/v1/procedures", payload(), format="json").json()["id"]
+    other = api_key_for(council, "people:read")
+    for path in (f"/api/v1/procedures/{pid}/publish", f"/api/v1/procedures/{pid}/versions"):
+        response = other.patch(path, {"name": "Cambiado"}, format="json")
+        assert response.status_code in (403, 405)
+    assert (
+        admin.get(f"/api/v1/procedures/{pid}/versions").json()["results"][0]["name"]
+        == "Licencia de obra menor"
+    )

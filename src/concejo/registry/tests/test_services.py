@@ -358,3 +358,10 @@ def test_procedures_that_presume_representation_accept_a_representative_without_
     assert (entry.representative, entry.procedure_version) == (helper, version)
     with pytest.raises(ValidationFailed):  # the general instance requires the power
         file_entry(clerk, council, person=citizen, representative=helper)
+
+
+def test_outgoing_entries_are_not_distributed(clerk, council, registry_setup):
+    out = file_entry(clerk, council, direction="out", destination_name="Junta de Castilla y León")
+    with pytest.raises(Conflict) as err:
+        services.registry_entry_accept(actor=clerk, entry=out)
+    assert err.value.code == "not_distributable"

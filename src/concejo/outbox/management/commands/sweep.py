@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from concejo.outbox.services import outbox_drain
 
@@ -12,3 +12,5 @@ class Command(BaseCommand):
     def handle(self, *args, limit, **options):
         done, failed = outbox_drain(limit=limit)
         self.stdout.write(f"Tareas hechas: {done}; fallidas: {failed}.")
+        if failed:
+            raise CommandError(f"{failed} tarea(s) fallaron; se reintentarán en la próxima pasada.")

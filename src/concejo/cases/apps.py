@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "concejo.cases"
+    label = "cases"
+    verbose_name = "Expedientes"

@@ -1,0 +1,81 @@
+import base64
+
+import pytest
+
+from concejo.cases.models import Case
+from concejo.registry.tests.conftest import PDF
+from concejo.registry.tests.test_api import body
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client_for(api_key_for, council, registry_setup):
+    return api_key_for(
+        council, "registry:write", "cases:read", "cases:write", "documents:read", "documents:write"
+    )
+
+
+def test_open_from_an_entry_add_a_document_and_move_it_over_the_api(client_for):
+    entry = client_for.post("/api/v1/registry/entries", body(), format="json").json()
+    created = client_for.post("/api/v1/cases", {"registry_entry": entry["id"]}, format="json")
+    assert created.status_code == 201, created.json()
+    case = created.json()
+    assert (case["initiation"], case["status"], case["responsible_unit"]) == (
+        "on_request",
+        "open",
+        "LA0000031",
+    )
+    assert case["index"][0]["title"] == "presupuesto.pdf"
+    assert case["parties"][0]["id_number"] == "12345678Z"
+
+    doc = client_for.post(
+        f"/api/v1/cases/{case['id']}/documents",
+        {"title": "Informe técnico", "file_name": "informe.pdf", "content_base64": base64.b64encode(PDF).decode(),
+         "document_type": "TD13"},
+        format="json",
+    )  # fmt: skip
+    assert doc.status_code == 201, doc.json()
+    assert doc.json()["eni_identifier"].startswith("ES_L01479999_")
+    content = client_for.get(f"/api/v1/documents/{doc.json()['id']}/content")
+    assert content.content == PDF
+
+    bad = client_for.post(
+        f"/api/v1/cases/{case['id']}/transitions", {"to": "notified"}, format="json"
+    )
+    assert (bad.status_code, bad.json()["code"]) == (409, "invalid_transition")
+    moved = client_for.post(
+        f"/api/v1/cases/{case['id']}/transitions", {"to": "in_progress"}, format="json"
+    )
+    assert moved.json()["status"] == "in_progress"
+    detail = client_for.get(f"/api/v1/cases/{case['id']}").json()
+    assert [h["to"] for h in detail["history"] if h["kind"] == "transition"] == ["in_progress"]
+
+
+def test_ex_officio_cases_list_filters_and_scopes(client_for, api_key_for, council, other_entity):
+    created = client_for.post(
+        "/api/v1/cases",
+        {"subject": "Inspección de terraza", "responsible_unit": "LA0000031",
+         "parties": [{"id_type": "nif", "id_number": "71234567W", "first_name": "Juan", "last_name_1": "Pérez"}]},
+        format="json",
+    )  # fmt: skip
+    assert created.status_code == 201, created.json()
+    assert created.json()["initiation"] == "ex_officio"
+    assert [
+        c["subject"] for c in client_for.get("/api/v1/cases", {"q": "terraza"}).json()["results"]
+    ] == ["Inspección de terraza"]
+    assert client_for.get("/api/v1/cases", {"interested": "71234567W"}).json()["results"]
+    stranger = api_key_for(other_entity, "cases:read")
+    assert stranger.get(f"/api/v1/cases/{created.json()['id']}").status_code == 404
+    reader = api_key_for(council, "cases:read")
+    assert (
+        reader.post(
+            "/api/v1/cases", {"subject": "X", "responsible_unit": "LA0000031"}, format="json"
+        ).status_code
+        == 403
+    )
+    missing = client_for.post(
+        "/api/v1/cases", {"subject": "X", "responsible_unit": "LA9999999"}, format="json"
+    )
+    assert (missing.status_code, missing.json()["code"]) == (400, "unknown_unit")
+    assert Case.objects.count() == 1

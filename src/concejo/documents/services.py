@@ -1,0 +1,237 @@
+"""Writes of electronic documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from concejo.audit.services import audit_record, audited_service
+from concejo.core.actors import Actor
+from concejo.core.errors import Conflict, field_error
+from concejo.documents.models import (
+    Document,
+    DocumentStatus,
+    DocumentType,
+    DocumentVersion,
+    ElaborationState,
+    Origin,
+)
+from concejo.organization.models import Entity, Role
+from concejo.organization.selectors import require_role
+from concejo.registry.attachments import AttachmentInput, StoredFiles, check_attachments
+from concejo.verification.services import document_issue
+
+DOCUMENT_WRITERS = (Role.CASE_HANDLER, Role.REGISTRY_CLERK, Role.UNIT_HEAD)
+COPIES = {
+    ElaborationState.COPY_FORMAT_CHANGE,
+    ElaborationState.COPY_OF_PAPER,
+    ElaborationState.PARTIAL_COPY,
+}
+
+
+def eni_document_identifier(entity: Entity, year: int, document_id: uuid.UUID) -> str:
+    """ES_<DIR3>_<YYYY>_<ID>, the ID being 30 characters derived from the document's UUID."""
+    return f"ES_{entity.dir3_code}_{year}_{document_id.hex[:30].upper()}"
+
+
+def _choice(value, choices, field):
+    if value not in choices.values:
+        raise field_error(
+            field, _("Valor no permitido: «%(v)s».") % {"v": value}, code="invalid_choice"
+        )
+
+
+@audited_service("documents.document.create")
+def document_create(
+    *,
+    actor: Actor,
+    entity: Entity,
+    title: str,
+    file_name: str,
+    content: bytes,
+    document_type: str,
+    origin: str = Origin.ADMINISTRATION,
+    elaboration_state: str = ElaborationState.ORIGINAL,
+    origin_document: str = "",
+    organs: list[str] | None = None,
+    captured_at: dt.datetime | None = None,
+) -> Document:
+    """Store a new document (typed from its content, hashed, with ENI metadata)."""
+    require_role(actor, entity, *DOCUMENT_WRITERS)
+    title = (title or "").strip()
+    if not title:
+        raise field_error("title", _("Indique el título del documento."), code="required")
+    _choice(document_type, DocumentType, "document_type")
+    _choice(origin, Origin, "origin")
+    _choice(elaboration_state, ElaborationState, "elaboration_state")
+    if elaboration_state in COPIES and not origin_document.strip():
+        raise field_error(
+            "origin_document",
+            _("Una copia auténtica indica el identificador del documento origen."),
+            code="required",
+        )
+    checked = check_attachments([AttachmentInput(file_name, content)])[0]
+    document_id = uuid.uuid4()
+    now = timezone.now()
+    stored = StoredFiles(entity.pk)
+    try:
+        path = stored.save(checked)
+        document = Document.objects.create(
+            id=document_id,
+            entity=entity,
+            eni_identifier=eni_document_identifier(
+                entity, timezone.localtime(now).year, document_id
+            ),
+            title=title[:250],
+            file_name=checked.name,
+            file=path,
+            mime_type=checked.mime_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            organs=organs or [entity.dir3_code],
+            captured_at=captured_at or now,
+            origin=origin,
+            elaboration_state=elaboration_state,
+            origin_document=origin_document.strip(),
+            document_type=document_type,
+            created_by=actor.label,
+        )
+        audit_record(
+            actor=actor, action="documents.document.create", entity=entity, target=document
+        )
+    except BaseException:
+        stored.discard()
+        raise
+    return document
+
+
+def _locked(document: Document) -> Document:
+    return Document.objects.select_for_update().select_related("entity").get(pk=document.pk)
+
+
+def _ensure_editable(document: Document) -> None:
+    if document.status != DocumentStatus.DRAFT:
+        raise Conflict(
+            _("El documento es definitivo y no se puede modificar."), code="document_final"
+        )
+    from concejo.cases.models import CaseDocument
+
+    if CaseDocument.objects.filter(document=document, case__index_closed_at__isnull=False).exists():
+        raise Conflict(
+            _("El documento forma parte del índice cerrado de un expediente."),
+            code="document_final",
+        )
+
+
+@audited_service("documents.document.replace")
+def document_replace_content(
+    *, actor: Actor, document: Document, file_name: str, content: bytes
+) -> Document:
+    """A new version of a draft; the previous content is kept as a version."""
+    document = _locked(document)
+    require_role(actor, document.entity, *DOCUMENT_WRITERS)
+    _ensure_editable(document)
+    checked = check_attachments([AttachmentInput(file_name, content)])[0]
+    stored = StoredFiles(document.entity_id)
+    try:
+        path = stored.save(checked)
+        DocumentVersion.objects.create(
+            document=document, version=document.version, file=document.file.name,
+            file_name=document.file_name, sha256=document.sha256, size=document.size,
+            replaced_by=actor.label,
+        )  # fmt: skip
+        document.version += 1
+        document.file = path
+        document.file_name = checked.name
+        document.mime_type = checked.mime_type
+        document.size = checked.size
+        document.sha256 = checked.sha256
+        document.save()
+        audit_record(
+            actor=actor, action="documents.document.replace", entity=document.entity,
+            target=document, details={"version": document.version},
+        )  # fmt: skip
+    except BaseException:
+        stored.discard()
+        raise
+    return document
+
+
+@audited_service("documents.document.finalize")
+def document_finalize(*, actor: Actor, document: Document) -> Document:
+    """From now on the document never changes (signed, or part of a closed case)."""
+    document = _locked(document)
+    require_role(actor, document.entity, *DOCUMENT_WRITERS)
+    if document.status == DocumentStatus.FINAL:
+        raise Conflict(_("El documento ya era definitivo."), code="document_final")
+    document_verify(document=document)
+    document.status = DocumentStatus.FINAL
+    document.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor, action="documents.document.finalize", entity=document.entity, target=document
+    )
+    return document
+
+
+def document_content(document: Document) -> bytes:
+    with document.file.open("rb") as handle:
+        return handle.read()
+
+
+def document_verify(*, document: Document) -> None:
+    """The stored bytes must still have the recorded SHA-256."""
+    try:
+        content = document_content(document)
+    except FileNotFoundError as exc:
+        raise Conflict(
+            _("El fichero del documento no está en el almacén."), code="document_missing"
+        ) from exc
+    if hashlib.sha256(content).hexdigest() != document.sha256:
+        raise Conflict(
+            _("La huella del documento no coincide: el fichero ha sido alterado."),
+            code="hash_mismatch",
+        )
+
+
+@audited_service("documents.copy.create")
+def authentic_copy_create(
+    *,
+    actor: Actor,
+    entity: Entity,
+    title: str,
+    file_name: str,
+    content: bytes,
+    document_type: str,
+    origin: str = Origin.CITIZEN,
+    paper_reference: str = "",
+) -> Document:
+    """A scanned paper document becomes an authentic copy (EE03) with its own CSV."""
+    require_role(actor, entity, Role.REGISTRY_CLERK)
+    document = document_create(
+        actor=actor, entity=entity, title=title, file_name=file_name, content=content,
+        document_type=document_type, origin=origin,
+        elaboration_state=ElaborationState.COPY_OF_PAPER,
+        origin_document=(paper_reference or "").strip() or _("papel presentado en oficina"),
+    )  # fmt: skip
+    document.issued = document_issue(
+        entity=entity,
+        kind="documents.copy",
+        title=_("Copia auténtica: %(t)s") % {"t": document.title},
+        source_type=Document._meta.label_lower,
+        source_id=str(document.pk),
+        mime_type=document.mime_type,
+    )
+    document.status = DocumentStatus.FINAL
+    document.save(update_fields=["issued", "status", "updated_at"])
+    return document
+
+
+def render_issued_copy(issued) -> bytes:
+    """The content behind an authentic copy's CSV is the copy itself."""
+    document = Document.objects.get(pk=issued.source_id)
+    document_verify(document=document)
+    return document_content(document)

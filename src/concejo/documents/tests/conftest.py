@@ -1,0 +1,1 @@
+from concejo.registry.tests.conftest import isolated_media, registry_setup  # noqa: F401
