@@ -122,6 +122,17 @@ urlpatterns = [
         cases_api.CaseDocumentsView.as_view(),
         name="case-documents",
     ),
+    path(
+        "cases/<uuid:case_id>/resolutions",
+        cases_api.CaseResolutionView.as_view(),
+        name="case-resolutions",
+    ),
+    path("resolutions", cases_api.ResolutionBookView.as_view(), name="resolutions"),
+    path(
+        "resolutions/export",
+        cases_api.ResolutionBookExportView.as_view(),
+        name="resolutions-export",
+    ),
     path("documents/<uuid:document_id>", cases_api.DocumentDetailView.as_view(), name="document"),
     path(
         "documents/<uuid:document_id>/content",

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from concejo.backoffice import views
+from concejo.backoffice import case_views, views
 
 app_name = "backoffice"
 
@@ -17,4 +17,12 @@ urlpatterns = [
     path("registro/<uuid:entry_id>/", views.registry_entry, name="registry-entry"),
     path("registro/<uuid:entry_id>/justificante", views.registry_receipt, name="registry-receipt"),
     path("bandeja/", views.inbox, name="inbox"),
+    path("expedientes/", case_views.case_list, name="cases"),
+    path("expedientes/<uuid:case_id>/", case_views.case_view, name="case"),
+    path("tareas/", case_views.my_tasks, name="tasks"),
+    path(
+        "registro/<uuid:entry_id>/abrir-expediente",
+        case_views.case_open_from_entry,
+        name="registry-open-case",
+    ),
 ]

@@ -301,3 +301,107 @@ class DocumentContentView(DocumentDetailView):
         )
         response["Content-Disposition"] = f'attachment; filename="{document.file_name}"'
         return response
+
+
+class ResolutionSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    book_code = serializers.CharField()
+    year = serializers.IntegerField()
+    number = serializers.IntegerField()
+    case = serializers.CharField(source="case.case_code")
+    document = serializers.CharField(source="document.eni_identifier")
+    summary = serializers.CharField()
+    signed_by = serializers.CharField()
+    registered_at = serializers.DateTimeField()
+
+
+class ResolutionInSerializer(serializers.Serializer):
+    document = serializers.UUIDField()
+    summary = serializers.CharField(max_length=500)
+
+
+class CaseResolutionView(ServiceAPIView):
+    required_scopes = {"POST": "cases:write"}
+
+    @extend_schema(
+        request=ResolutionInSerializer,
+        responses={201: ResolutionSerializer},
+        summary="Inscribe una resolución en el libro",
+    )
+    def post(self, request, case_id):
+        actor, entity = api_actor(request), _entity(request)
+        case = selectors.case_get(actor=actor, entity=entity, case_id=case_id, purpose="resolution")
+        data = ResolutionInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        document = (
+            selectors.documents_visible(actor=actor, entity=entity)
+            .filter(pk=data.validated_data["document"])
+            .first()
+        )
+        if document is None:
+            raise field_error("document", "No existe ese documento.", code="unknown_document")
+        resolution = services.resolution_register(
+            actor=actor, case=case, document=document, summary=data.validated_data["summary"]
+        )
+        return Response(ResolutionSerializer(resolution).data, status=status.HTTP_201_CREATED)
+
+
+def _year(request) -> int | None:
+    raw = request.query_params.get("year", "")
+    if raw and not raw.isdigit():
+        raise field_error("year", "Año no válido.", code="invalid_number")
+    return int(raw) if raw else None
+
+
+class ResolutionBookView(ServiceAPIView):
+    required_scopes = {"GET": "cases:read"}
+
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int)],
+        responses=ResolutionSerializer(many=True),
+        summary="Libro de resoluciones",
+    )
+    def get(self, request):
+        book = selectors.resolution_book(
+            actor=api_actor(request), entity=_entity(request), year=_year(request)
+        )
+        return self.paginate(book, ResolutionSerializer)
+
+
+class ResolutionBookExportView(ServiceAPIView):
+    required_scopes = {"GET": "cases:read"}
+
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int, required=True)],
+        responses={(200, "text/csv"): OpenApiResponse(description="CSV")},
+        summary="Exporta el libro de un año (CSV)",
+    )
+    def get(self, request):
+        import csv
+        import io
+
+        year = _year(request)
+        if year is None:
+            raise field_error("year", "Indique el año.", code="required")
+        book = selectors.resolution_book(
+            actor=api_actor(request), entity=_entity(request), year=year
+        ).order_by("number")
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(
+            ["numero", "fecha", "expediente", "extracto", "firmada_por", "documento_eni"]
+        )
+        for r in book.iterator(chunk_size=1000):
+            writer.writerow(
+                [
+                    r.book_code,
+                    r.registered_at.isoformat(),
+                    r.case.case_code,
+                    r.summary,
+                    r.signed_by,
+                    r.document.eni_identifier,
+                ]
+            )
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="libro-resoluciones-{year}.csv"'
+        return response

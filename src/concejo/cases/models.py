@@ -228,3 +228,52 @@ class Task(BaseModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ResolutionCounter(models.Model):
+    entity = models.ForeignKey("organization.Entity", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("contador de resoluciones")
+        verbose_name_plural = _("contadores de resoluciones")
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "year"], name="resolution_counter_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity_id} {self.year}: {self.last_number}"
+
+
+class Resolution(EntityScopedModel):
+    """An entry of the libro de resoluciones/decretos: gapless per entity and year."""
+
+    year = models.PositiveSmallIntegerField(_("año"))
+    number = models.PositiveIntegerField(_("número"))
+    book_code = models.CharField(_("número de resolución"), max_length=20)
+    case = models.ForeignKey(
+        Case, verbose_name=_("expediente"), on_delete=models.PROTECT, related_name="resolutions"
+    )
+    document = models.OneToOneField(
+        "documents.Document",
+        verbose_name=_("documento"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    summary = models.CharField(_("extracto"), max_length=500)
+    signed_by = models.CharField(_("firmada por"), max_length=200)
+    registered_at = models.DateTimeField(_("fecha de la resolución"))
+
+    class Meta:
+        verbose_name = _("resolución")
+        verbose_name_plural = _("libro de resoluciones")
+        ordering = ("entity", "year", "number")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entity", "year", "number"], name="resolution_number_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.book_code} · {self.summary[:40]}"

@@ -134,3 +134,13 @@ def documents_visible(*, actor: Actor, entity: Entity) -> QuerySet:
     return Document.objects.filter(
         entity=entity, pk__in=cases_visible(actor=actor, entity=entity).values("index__document")
     )
+
+
+def resolution_book(*, actor: Actor, entity: Entity, year: int | None = None) -> QuerySet:
+    """The book of resolutions: whoever may see the case may see its entry."""
+    from concejo.cases.models import Resolution
+
+    resolutions = Resolution.objects.filter(
+        entity=entity, case__in=cases_visible(actor=actor, entity=entity)
+    ).select_related("case", "document")
+    return resolutions.filter(year=year) if year else resolutions

@@ -19,10 +19,12 @@ from concejo.cases.models import (
     EniState,
     Initiation,
     PartyRole,
+    Resolution,
+    ResolutionCounter,
     Task,
     TaskStatus,
 )
-from concejo.cases.workflow import FINISHED, check_transition
+from concejo.cases.workflow import FINISHED, TRANSITIONS, check_transition
 from concejo.core.actors import Actor
 from concejo.core.counters import next_number
 from concejo.core.errors import Conflict, PermissionDenied, field_error
@@ -218,15 +220,15 @@ def _locked(case: Case) -> Case:
     )
 
 
-def _require_worker(actor: Actor, case: Case) -> None:
-    """The handler, or staff of the responsible unit (subtree), may work on a case."""
+def _require_worker(actor: Actor, case: Case, roles=CASE_WORKERS) -> None:
+    """Who sees the case (handler, unit staff...) and holds one of `roles` may act on it."""
     from concejo.cases.selectors import cases_visible
 
     if not cases_visible(actor=actor, entity=case.entity).filter(pk=case.pk).exists():
         raise PermissionDenied()
     if actor.is_system or actor.api_application is not None:
         return
-    if not actor_has_role(actor, case.entity, CASE_WORKERS):
+    if not actor_has_role(actor, case.entity, roles):
         raise PermissionDenied()
 
 
@@ -467,3 +469,57 @@ def case_document_upload(
     )
     _incorporate(actor, case, document)
     return document
+
+
+@audited_service("cases.resolution.register")
+def resolution_register(
+    *, actor: Actor, case: Case, document: Document, summary: str
+) -> Resolution:
+    """Enter a final (signed) resolution in the book and mark the case resolved.
+
+    The number is gapless per entity and year; the document must be part of the
+    case's index and can no longer change.
+    """
+    case = _locked(case)
+    _require_worker(actor, case, roles=(Role.SIGNER, Role.UNIT_HEAD))
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.document_type not in ("TD01", "TD02"):
+        raise field_error(
+            "document", _("Solo se inscriben resoluciones y acuerdos."), code="not_a_resolution"
+        )
+    if document.status != "final":
+        raise Conflict(
+            _("La resolución debe estar firmada (documento definitivo)."), code="document_not_final"
+        )
+    if not case.index.filter(document=document).exists():
+        raise field_error(
+            "document",
+            _("El documento no está en el índice del expediente."),
+            code="unknown_document",
+        )
+    if Resolution.objects.filter(document=document).exists():
+        raise Conflict(_("Esa resolución ya está inscrita."), code="already_registered")
+    summary = (summary or "").strip()
+    if not summary:
+        raise field_error("summary", _("Escriba el extracto de la resolución."), code="required")
+    now = timezone.now()
+    year = timezone.localtime(now).year
+    audit_chain_lock(case.entity)
+    number = next_number(ResolutionCounter, entity=case.entity, year=year)
+    resolution = Resolution.objects.create(
+        entity=case.entity, year=year, number=number, book_code=f"{year}/{number:06d}",
+        case=case, document=document, summary=summary[:500], signed_by=actor.label,
+        registered_at=now,
+    )  # fmt: skip
+    _event(
+        case, actor, "resolution", detail=f"Resolución {resolution.book_code}: {resolution.summary}"
+    )
+    if CaseStatus.RESOLVED in TRANSITIONS[CaseStatus(case.status)]:
+        before = case.status
+        case.status = CaseStatus.RESOLVED
+        case.save(update_fields=["status", "updated_at"])
+        _event(case, actor, "transition", before=before, after=CaseStatus.RESOLVED)
+    audit_record(
+        actor=actor, action="cases.resolution.register", entity=case.entity, target=resolution
+    )
+    return resolution

@@ -141,7 +141,80 @@ def seed_demo() -> dict[str, list[str]]:
         _procedure(entity, catalog.GENERAL)
     for spec in catalog.VALLADOLID:
         _procedure(council, spec)
+    _registry_and_cases(council)
     return accounts
+
+
+def _demo_pdf(title: str, text: str) -> bytes:
+    from reportlab.platypus import Paragraph
+
+    from concejo.core.pdf import BODY, TITLE, build_pdf
+
+    return build_pdf(
+        [Paragraph(title, TITLE), Paragraph(text, BODY)],
+        title=title,
+        author="Demo",
+        footer=lambda canvas, doc: None,
+    )
+
+
+def _registry_and_cases(council: Entity) -> None:
+    """A few filings and a case in progress, so that the desk and inbox show something."""
+    from concejo.cases import services as cases
+    from concejo.registry.attachments import AttachmentInput
+    from concejo.registry.models import RegistryEntry
+    from concejo.registry.services import registry_entry_file
+
+    if RegistryEntry.objects.filter(entity=council).exists():
+        return
+    maria = {"id_type": "nif", "id_number": "12345678Z"}
+    works = registry_entry_file(
+        actor=SYSTEM,
+        entity=council,
+        interested_data=[maria],
+        subject="Licencia de obra menor: reforma de cocina en calle Santiago, 10",
+        expone="Que deseo reformar la cocina de mi vivienda sin afectar a la estructura.",
+        solicita="Que se me conceda licencia de obra menor.",
+        channel="sede",
+        procedure=Procedure.objects.get(entity=council, sia_code="2045001"),
+        attachments=[
+            AttachmentInput(
+                "presupuesto.pdf",
+                _demo_pdf("Presupuesto", "Reforma de cocina: 4.800 euros (IVA incluido)."),
+            )
+        ],
+    )
+    registry_entry_file(
+        actor=SYSTEM,
+        entity=council,
+        interested_data=[{"id_type": "nie", "id_number": "X1234567L"}],
+        subject="Queja por el ruido de la recogida de contenedores de madrugada",
+        expone="Que la recogida de contenedores en la calle Gamazo se hace a las 3:00.",
+        solicita="Que se cambie el horario de recogida.",
+        channel="sede",
+        procedure=Procedure.objects.get(entity=council, sia_code="2045008"),
+    )
+    registry_entry_file(
+        actor=SYSTEM,
+        entity=council,
+        interested_data=[{"id_type": "cif", "id_number": "B47123450"}],
+        representative_data={"id_type": "nif", "id_number": "09876543K"},
+        subject="Solicitud de ocupación de la vía pública con un contenedor de obra",
+        expone="Que vamos a realizar obras en Paseo de Zorrilla, 100.",
+        solicita="Autorización para un contenedor de 6 m² durante 10 días.",
+        channel="office",
+        office=Office.objects.filter(entity=council).first(),
+        procedure=Procedure.objects.get(entity=council, sia_code="2045002"),
+    )
+    case = cases.case_open_from_entry(actor=SYSTEM, entry=works)
+    case = cases.case_transition(actor=SYSTEM, case=case, to_status="in_progress")
+    cases.task_create(
+        actor=SYSTEM,
+        case=case,
+        title="Informe técnico de la obra",
+        business_days=10,
+        assigned_unit=case.responsible_unit,
+    )
 
 
 def _procedure(entity: Entity, spec: dict) -> None:

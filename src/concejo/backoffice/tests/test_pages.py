@@ -117,3 +117,51 @@ def test_the_unit_inbox_accepts_and_forwards(client, council, registry_setup, cl
 def test_employees_without_the_role_cannot_use_the_desk(client, council, registry_setup):
     client.force_login(MembershipFactory(entity=council, role=Role.SIGNER).user)
     assert client.get("/backoffice/registro/").status_code == 403
+
+
+def test_a_handler_opens_and_works_a_case_from_the_desk(
+    client, clerk_client, council, registry_setup
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from concejo.cases.models import Case
+
+    clerk_client.post("/backoffice/registro/", desk_post())
+    entry = RegistryEntry.objects.get()
+    handler = MembershipFactory(
+        entity=council, unit=registry_setup["licences"], role=Role.CASE_HANDLER
+    )
+    client.force_login(handler.user)
+    page = client.post(
+        f"/backoffice/registro/{entry.pk}/abrir-expediente", follow=True
+    ).content.decode()
+    case = Case.objects.get()
+    assert f"Expediente {case.case_code} abierto." in page
+    assert "escaneo.pdf" in page  # the entry's scan is in the index
+    client.post(
+        f"/backoffice/expedientes/{case.pk}/", {"action": "transition", "to": "in_progress"}
+    )
+    client.post(
+        f"/backoffice/expedientes/{case.pk}/",
+        {"action": "document", "title": "Informe técnico", "document_type": "TD13",
+         "file": SimpleUploadedFile("informe.pdf", PDF, content_type="application/pdf")},
+    )  # fmt: skip
+    client.post(
+        f"/backoffice/expedientes/{case.pk}/",
+        {"action": "task", "title": "Visita de inspección", "days": "5", "unit": ""},
+    )
+    tasks_page = client.get("/backoffice/tareas/").content.decode()
+    assert "Visita de inspección" in tasks_page
+    bad = client.post(
+        f"/backoffice/expedientes/{case.pk}/", {"action": "transition", "to": "closed"}, follow=True
+    )
+    assert "no puede pasar" in bad.content.decode()
+    view = client.get(f"/backoffice/expedientes/{case.pk}/").content.decode()
+    assert "Informe técnico" in view and "open → in_progress" in view
+    listing = client.get("/backoffice/expedientes/", {"q": "ventanilla"}).content.decode()
+    assert case.case_code in listing
+    outsider = MembershipFactory(
+        entity=council, unit=registry_setup["works"], role=Role.CASE_HANDLER
+    )
+    client.force_login(outsider.user)
+    assert client.get(f"/backoffice/expedientes/{case.pk}/").status_code == 404

@@ -79,3 +79,41 @@ def test_ex_officio_cases_list_filters_and_scopes(client_for, api_key_for, counc
     )
     assert (missing.status_code, missing.json()["code"]) == (400, "unknown_unit")
     assert Case.objects.count() == 1
+
+
+def test_the_resolution_book_lists_and_exports(client_for, council, registry_setup):
+    from concejo.cases import services
+    from concejo.core.actors import Actor
+    from concejo.documents.services import document_create, document_finalize
+
+    system = Actor.system()
+    case = services.case_open(
+        actor=system,
+        entity=council,
+        subject="Licencia",
+        parties=[],
+        responsible_unit=registry_setup["licences"],
+    )
+    services.case_transition(actor=system, case=case, to_status="in_progress")
+    document = document_create(
+        actor=system,
+        entity=council,
+        title="Resolución",
+        file_name="r.pdf",
+        content=PDF,
+        document_type="TD01",
+    )
+    services.case_document_add(actor=system, case=case, document=document)
+    document_finalize(actor=system, document=document)
+    created = client_for.post(
+        f"/api/v1/cases/{case.pk}/resolutions",
+        {"document": str(document.pk), "summary": "Conceder la licencia"},
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    year = created.json()["year"]
+    listed = client_for.get("/api/v1/resolutions", {"year": year}).json()["results"]
+    assert [r["book_code"] for r in listed] == [f"{year}/000001"]
+    exported = client_for.get("/api/v1/resolutions/export", {"year": year})
+    assert exported["Content-Type"].startswith("text/csv")
+    assert "Conceder la licencia" in exported.content.decode()

@@ -291,3 +291,51 @@ def test_case_search_filters(setup, council):
     ]
     assert selectors.case_search(visible, procedure="2045001").count() == 2
     assert selectors.case_search(visible, status="in_progress").count() == 0
+
+
+def test_signed_resolutions_enter_the_book_with_gapless_numbers(setup, council, client):
+    from concejo.documents.services import document_finalize
+
+    signer = Actor(
+        user=MembershipFactory(entity=council, unit=setup["unit"], role=Role.SIGNER).user
+    )
+    handler = setup["handler"]
+    books = []
+    for i in range(2):
+        case = services.case_open(
+            actor=setup["clerk"],
+            entity=council,
+            subject=f"Expediente {i}",
+            parties=[],
+            procedure=setup["procedure"],
+        )
+        case = services.case_transition(actor=handler, case=case, to_status="in_progress")
+        resolution = document_create(
+            actor=handler,
+            entity=council,
+            title=f"Resolución {i}",
+            file_name="r.pdf",
+            content=PDF,
+            document_type="TD01",
+        )
+        services.case_document_add(actor=handler, case=case, document=resolution)
+        with pytest.raises(Conflict) as err:
+            services.resolution_register(
+                actor=signer, case=case, document=resolution, summary="Conceder"
+            )
+        assert err.value.code == "document_not_final"
+        document_finalize(actor=handler, document=resolution)
+        books.append(
+            services.resolution_register(
+                actor=signer, case=case, document=resolution, summary=f"Conceder la licencia {i}"
+            )
+        )
+        case.refresh_from_db()
+        assert case.status == "resolved"
+    assert [b.number for b in books] == [1, 2]
+    assert books[0].book_code == f"{books[0].year}/000001"
+    with pytest.raises(Conflict):
+        services.resolution_register(
+            actor=signer, case=books[0].case, document=books[0].document, summary="Otra vez"
+        )
+    assert list(selectors.resolution_book(actor=signer, entity=council)) == books

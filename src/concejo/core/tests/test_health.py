@@ -21,3 +21,15 @@ def test_client_ip_is_taken_from_trusted_proxies_only(rf, settings):
     assert client_ip(request) == "10.0.0.2"
     settings.NUM_PROXIES = 1
     assert client_ip(request) == "203.0.113.7"
+
+
+def test_every_admin_list_page_opens(client, db):
+    """Each registered model's changelist renders for a superuser (no broken admin)."""
+    from django.contrib import admin
+
+    from concejo.organization.tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="root", is_superuser=True))
+    for model in admin.site._registry:
+        url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        assert client.get(url).status_code == 200, url

@@ -1,0 +1,155 @@
+"""Backoffice pages for case files: my unit's cases, my tasks and the case view."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from concejo.backoffice.views import _denied, _entity
+from concejo.cases import selectors, services
+from concejo.cases.models import CaseStatus
+from concejo.cases.workflow import TRANSITIONS
+from concejo.core.errors import ApplicationError, PermissionDenied
+from concejo.documents.models import DocumentType
+from concejo.organization import selectors as organization
+from concejo.registry import selectors as registry
+
+PAGE = 50
+
+
+@login_required
+def case_list(request):
+    actor, entity = _entity(request)
+    cases = selectors.case_search(
+        selectors.cases_visible(actor=actor, entity=entity),
+        status=request.GET.get("estado", ""),
+        text=request.GET.get("q", ""),
+        overdue=request.GET.get("vencidos") == "1",
+    ).select_related("responsible_unit", "handler")
+    before = request.GET.get("antes")
+    if before:
+        cases = cases.filter(created_at__lt=before)
+    page = list(cases.order_by("-created_at", "-id")[: PAGE + 1])
+    return render(
+        request,
+        "backoffice/cases.html",
+        {
+            "entity": entity,
+            "cases": page[:PAGE],
+            "more": page[PAGE - 1].created_at.isoformat() if len(page) > PAGE else None,
+            "statuses": CaseStatus.choices,
+            "q": request.GET.get("q", ""),
+        },
+    )
+
+
+@login_required
+def my_tasks(request):
+    actor, entity = _entity(request)
+    tasks = selectors.tasks_for(actor=actor, entity=entity)
+    return render(
+        request,
+        "backoffice/tasks.html",
+        {
+            "entity": entity,
+            "overdue": selectors.overdue(tasks)[:PAGE],
+            "due_soon": selectors.due_soon(tasks)[:PAGE],
+            "tasks": tasks.order_by("due_date")[:PAGE],
+        },
+    )
+
+
+@login_required
+def case_open_from_entry(request, entry_id):
+    actor, entity = _entity(request)
+    if request.method != "POST":
+        raise Http404
+    try:
+        entry = registry.registry_entry_get(
+            actor=actor, entity=entity, entry_id=entry_id, purpose="open-case"
+        )
+        case = services.case_open_from_entry(actor=actor, entry=entry)
+    except PermissionDenied:
+        return _denied(request)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("backoffice:registry-entry", entry_id=entry_id)
+    messages.success(request, _("Expediente %(c)s abierto.") % {"c": case.case_code})
+    return redirect("backoffice:case", case_id=case.pk)
+
+
+@login_required
+def case_view(request, case_id):
+    actor, entity = _entity(request)
+    try:
+        case = selectors.case_get(actor=actor, entity=entity, case_id=case_id, purpose="backoffice")
+    except ApplicationError as exc:
+        raise Http404 from exc
+    if request.method == "POST":
+        try:
+            _act(request, actor, case)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Hecho."))
+        return redirect("backoffice:case", case_id=case.pk)
+    return render(
+        request,
+        "backoffice/case.html",
+        {
+            "entity": entity,
+            "case": case,
+            "silence": services.silence_applies(case),
+            "next_statuses": [
+                (s, CaseStatus(s).label) for s in TRANSITIONS[CaseStatus(case.status)]
+            ],
+            "units": organization.unit_list(entity=entity).order_by("name"),
+            "document_types": DocumentType.choices,
+            "parties": case.parties.select_related("person"),
+            "index": case.index.select_related("document"),
+            "tasks": case.tasks.all(),
+            "events": case.events.all(),
+        },
+    )
+
+
+def _act(request, actor, case) -> None:
+    action = request.POST.get("action")
+    if action == "transition":
+        target = request.POST.get("to", "")
+        if target == CaseStatus.CLOSED:
+            services.case_close(actor=actor, case=case)
+        elif target == CaseStatus.ARCHIVED:
+            services.case_archive(actor=actor, case=case)
+        else:
+            services.case_transition(
+                actor=actor, case=case, to_status=target, reason=request.POST.get("reason", "")
+            )
+    elif action == "document":
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ApplicationError(_("Elija el fichero."), code="required")
+        services.case_document_upload(
+            actor=actor, case=case, title=request.POST.get("title") or upload.name,
+            file_name=upload.name, content=upload.read(),
+            document_type=request.POST.get("document_type", "TD99"),
+        )  # fmt: skip
+    elif action == "task":
+        days = request.POST.get("days", "")
+        unit_code = request.POST.get("unit", "")
+        services.task_create(
+            actor=actor, case=case, title=request.POST.get("title", ""),
+            business_days=int(days) if days.isdigit() else 0,
+            assigned_unit=organization.unit_get_by_dir3(entity=case.entity, dir3_code=unit_code, field="unit") if unit_code else None,
+            assigned_user=None if unit_code else actor.user,
+        )  # fmt: skip
+    elif action == "task_done":
+        task = case.tasks.filter(pk=request.POST.get("task")).first()
+        if task is None:
+            raise ApplicationError(_("Ese trámite no existe."), code="not_found")
+        services.task_complete(actor=actor, task=task)
+    else:
+        raise ApplicationError(_("Acción no válida."), code="invalid")
