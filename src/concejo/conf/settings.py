@@ -218,6 +218,8 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(DATA_DIR / "cache"),
+        # Rate-limit counters live here: keep enough of them for every client.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
     }
 }
 

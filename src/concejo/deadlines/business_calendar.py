@@ -100,6 +100,8 @@ class BusinessCalendar:
         if found is not None:
             return found
         key = (self.municipalities, year)
+        if len(_loaded) > 5000:  # residence codes come from outside: keep the cache bounded
+            _loaded.clear()
         cached = _loaded.get(key)
         if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
             days, seat_loaded = cached[1]

@@ -311,10 +311,34 @@ def _procedure(entity, sia_code: str | None):
     return procedure
 
 
+class EntryDetailSerializer(EntrySerializer):
+    annotations = serializers.SerializerMethodField()
+    movements = serializers.SerializerMethodField()
+
+    class Meta(EntrySerializer.Meta):
+        fields = (*EntrySerializer.Meta.fields, "annotations", "movements")
+
+    def get_annotations(self, entry) -> list[dict]:
+        return [
+            {"text": a.text, "author": a.author, "created_at": a.created_at}
+            for a in entry.annotations.all()
+        ]
+
+    def get_movements(self, entry) -> list[dict]:
+        return [
+            {"action": m.action, "to_unit": m.to_unit.dir3_code if m.to_unit else None,
+             "reason": m.reason, "author": m.author, "created_at": m.created_at}
+            for m in entry.movements.all()
+        ]  # fmt: skip
+
+
 class EntryDetailView(ServiceAPIView):
     required_scopes = {"GET": "registry:read"}
 
-    @extend_schema(summary="Un asiento (la consulta queda auditada)", responses=EntrySerializer)
+    @extend_schema(
+        summary="Un asiento con anotaciones y movimientos (la consulta queda auditada)",
+        responses=EntryDetailSerializer,
+    )
     def get(self, request, entry_id):
         entry = selectors.registry_entry_get(
             actor=api_actor(request),
@@ -322,7 +346,7 @@ class EntryDetailView(ServiceAPIView):
             entry_id=entry_id,
             purpose="api",
         )
-        return Response(EntrySerializer(entry).data)
+        return Response(EntryDetailSerializer(entry).data)
 
 
 class EntryReceiptView(ServiceAPIView):

@@ -6,9 +6,9 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from jsonschema import Draft202012Validator
 
 from concejo.audit.services import audit_chain_lock, audit_record, audited_service
 from concejo.core.actors import Actor
@@ -88,6 +88,31 @@ def _check_parties(entity, interested, representative, procedure_version) -> Non
         )
 
 
+def _check_form_data(version: ProcedureVersion | None, form_data: dict[str, Any] | None) -> None:
+    """The application form, when one is sent, must satisfy the procedure's JSON Schema.
+
+    Filings without form data (paper at the office, interchange) carry their
+    content in expone/solicita and the attachments instead.
+    """
+    if version is None or not version.form_schema or not form_data:
+        return
+    errors = sorted(
+        Draft202012Validator(version.form_schema).iter_errors(form_data), key=lambda e: list(e.path)
+    )
+    if errors:
+        fields = {
+            "form_data." + ".".join(str(p) for p in error.path)
+            if error.path
+            else "form_data": error.message
+            for error in errors
+        }
+        raise ValidationFailed(
+            _("El formulario no cumple lo que pide el procedimiento."),
+            code="invalid_form_data",
+            fields=fields,
+        )
+
+
 def _published_version(entity: Entity, procedure: Procedure | None) -> ProcedureVersion | None:
     if procedure is None:
         return None
@@ -137,6 +162,7 @@ def registry_entry_create(
     if len(subject) > 250:
         raise field_error("subject", _("El asunto admite 250 caracteres."), code="too_long")
     version = _published_version(entity, procedure)
+    _check_form_data(version, form_data)
     _check_parties(entity, interested, representative, version)
     if office is not None and office.entity_id != entity.pk:
         raise field_error(
@@ -257,6 +283,7 @@ def _party(actor: Actor, entity: Entity, data: dict[str, Any], field: str) -> Pe
         ) from exc
 
 
+@audited_service("registry.entry.file")
 def registry_entry_file(
     *,
     actor: Actor,
@@ -267,25 +294,25 @@ def registry_entry_file(
 ) -> RegistryEntry:
     """File an entry for people given by their data: found by document or registered.
 
-    All in one transaction: if the entry is refused, no new person remains.
+    All in one transaction: if the entry is refused, no new person remains (and
+    the refusal itself is recorded in the audit trail after the rollback).
     """
-    with transaction.atomic():
-        interested = [
-            _party(actor, entity, data, f"interested_parties.{index}")
-            for index, data in enumerate(interested_data)
-        ]
-        representative = (
-            _party(actor, entity, representative_data, "representative")
-            if representative_data
-            else None
-        )
-        return registry_entry_create(
-            actor=actor,
-            entity=entity,
-            interested=interested,
-            representative=representative,
-            **entry,
-        )
+    interested = [
+        _party(actor, entity, data, f"interested_parties.{index}")
+        for index, data in enumerate(interested_data)
+    ]
+    representative = (
+        _party(actor, entity, representative_data, "representative")
+        if representative_data
+        else None
+    )
+    return registry_entry_create(
+        actor=actor,
+        entity=entity,
+        interested=interested,
+        representative=representative,
+        **entry,
+    )
 
 
 def _locked_entry(entry: RegistryEntry) -> RegistryEntry:

@@ -245,3 +245,43 @@ def test_sicres_export_and_import_over_the_api(writer, api_key_for, other_entity
     garbage.name = "x.xml"
     refused = receiver.post("/api/v1/registry/sicres", {"file": garbage}, format="multipart")
     assert (refused.status_code, refused.json()["code"]) == (400, "invalid_sicres")
+
+
+def test_form_data_must_satisfy_the_procedures_schema(writer, council, registry_setup):
+    from concejo.core.actors import Actor
+    from concejo.procedures import services as procedures
+    from concejo.procedures.tests.factories import content
+
+    version = procedures.procedure_create(
+        actor=Actor.system(), entity=council, sia_code="2045003", **content(council)
+    )
+    procedures.procedure_publish(actor=Actor.system(), procedure=version.procedure)
+    bad = writer.post(
+        "/api/v1/registry/entries",
+        body(procedure="2045003", form_data={"solicita": 5}),
+        format="json",
+    )
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "invalid_form_data"
+    assert {"form_data", "form_data.solicita"} <= set(bad.json()["fields"])
+    good = writer.post(
+        "/api/v1/registry/entries",
+        body(procedure="2045003", form_data={"expone": "Texto"}),
+        format="json",
+    )
+    assert good.status_code == 201, good.json()
+    detail = writer.get(f"/api/v1/registry/entries/{good.json()['id']}").json()
+    assert detail["movements"][0]["action"] == "delivered"
+    assert detail["annotations"] == []
+
+
+def test_a_refused_filing_is_still_in_the_audit_trail(writer, council):
+    from concejo.audit.models import AuditEntry
+
+    writer.post("/api/v1/registry/entries", body(interested_parties=[]), format="json")
+    refusal = AuditEntry.objects.get(action="registry.entry.file")
+    assert (refusal.entity, refusal.outcome, refusal.details["code"]) == (
+        council,
+        "rejected",
+        "missing_interested",
+    )
