@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from concejo.backoffice.views import _denied, _entity
+from concejo.backoffice.views import _denied, _entity, stay
 from concejo.cases import selectors, services
 from concejo.cases.models import CaseStatus
 from concejo.cases.workflow import TRANSITIONS
@@ -76,9 +76,9 @@ def case_open_from_entry(request, entry_id):
         return _denied(request)
     except ApplicationError as exc:
         messages.error(request, exc.message)
-        return redirect("backoffice:registry-entry", entry_id=entry_id)
+        return stay(request, "backoffice:registry-entry", entry_id=entry_id)
     messages.success(request, _("Expediente %(c)s abierto.") % {"c": case.case_code})
-    return redirect("backoffice:case", case_id=case.pk)
+    return stay(request, "backoffice:case", case_id=case.pk)
 
 
 @login_required
@@ -95,7 +95,7 @@ def case_view(request, case_id):
             messages.error(request, exc.message)
         else:
             messages.success(request, _("Hecho."))
-        return redirect("backoffice:case", case_id=case.pk)
+        return stay(request, "backoffice:case", case_id=case.pk)
     return render(
         request,
         "backoffice/case.html",

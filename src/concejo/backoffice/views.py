@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from concejo.backoffice.forms import AnnotationForm, MoveForm, RegistryDeskForm
@@ -56,6 +59,13 @@ def _entity(request, *roles):
     return actor, entity
 
 
+def stay(request, name: str, **kwargs):
+    """Redirect within the backoffice keeping the entity the employee works in."""
+    url = reverse(name, kwargs=kwargs)
+    entity = request.GET.get("entidad") or request.POST.get("entidad")
+    return redirect(f"{url}?{urlencode({'entidad': entity})}" if entity else url)
+
+
 def _denied(request):
     return render(request, "backoffice/denied.html", status=403)
 
@@ -82,7 +92,7 @@ def registry_desk(request):
                 messages.success(
                     request, _("Asiento %(c)s registrado.") % {"c": entry.registry_code}
                 )
-                return redirect("backoffice:registry-entry", entry_id=entry.pk)
+                return stay(request, "backoffice:registry-entry", entry_id=entry.pk)
     else:
         initial = {}
         found = person_find(entity=entity, id_number=request.GET.get("buscar", "")).first()
@@ -149,10 +159,10 @@ def registry_entry(request, entry_id):
                         actor=actor, entry=entry, text=annotation_form.cleaned_data["text"]
                     )
                     messages.success(request, _("Anotación añadida."))
-                    return redirect("backoffice:registry-entry", entry_id=entry.pk)
+                    return stay(request, "backoffice:registry-entry", entry_id=entry.pk)
             else:
                 _move(actor, entity, entry, MoveForm(request.POST))
-                return redirect("backoffice:inbox")
+                return stay(request, "backoffice:inbox")
         except ApplicationError as exc:
             messages.error(request, exc.message)
     return render(
