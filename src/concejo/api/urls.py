@@ -127,6 +127,11 @@ urlpatterns = [
         cases_api.CaseResolutionView.as_view(),
         name="case-resolutions",
     ),
+    path(
+        "cases/<uuid:case_id>/generate",
+        cases_api.CaseGenerateView.as_view(),
+        name="case-generate",
+    ),
     path("resolutions", cases_api.ResolutionBookView.as_view(), name="resolutions"),
     path(
         "resolutions/export",

@@ -13,7 +13,7 @@ from concejo.cases import selectors, services
 from concejo.cases.models import CaseStatus
 from concejo.cases.workflow import TRANSITIONS
 from concejo.core.errors import ApplicationError, PermissionDenied
-from concejo.documents.models import DocumentType
+from concejo.documents.models import DocumentTemplate, DocumentType
 from concejo.organization import selectors as organization
 from concejo.registry import selectors as registry
 
@@ -108,6 +108,7 @@ def case_view(request, case_id):
             ],
             "units": organization.unit_list(entity=entity).order_by("name"),
             "document_types": DocumentType.choices,
+            "templates": DocumentTemplate.objects.filter(entity=entity, active=True),
             "parties": case.parties.select_related("person"),
             "index": case.index.select_related("document"),
             "tasks": case.tasks.all(),
@@ -146,6 +147,18 @@ def _act(request, actor, case) -> None:
             assigned_unit=organization.unit_get_by_dir3(entity=case.entity, dir3_code=unit_code, field="unit") if unit_code else None,
             assigned_user=None if unit_code else actor.user,
         )  # fmt: skip
+    elif action == "generate":
+        template = DocumentTemplate.objects.filter(
+            entity=case.entity, pk=request.POST.get("template") or None, active=True
+        ).first()
+        if template is None:
+            raise ApplicationError(_("Elija una plantilla."), code="required")
+        services.case_document_generate(
+            actor=actor,
+            case=case,
+            template=template,
+            extra={"motivo": request.POST.get("motivo", "")},
+        )
     elif action == "task_done":
         task = case.tasks.filter(pk=request.POST.get("task")).first()
         if task is None:

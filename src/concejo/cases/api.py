@@ -405,3 +405,34 @@ class ResolutionBookExportView(ServiceAPIView):
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="libro-resoluciones-{year}.csv"'
         return response
+
+
+class GenerateSerializer(serializers.Serializer):
+    template = serializers.UUIDField()
+    extra = serializers.DictField(child=serializers.CharField(max_length=2000), required=False)
+
+
+class CaseGenerateView(ServiceAPIView):
+    required_scopes = {"POST": "documents:write"}
+
+    @extend_schema(
+        request=GenerateSerializer,
+        responses={201: DocumentSerializer},
+        summary="Genera un documento desde una plantilla",
+    )
+    def post(self, request, case_id):
+        from concejo.documents.models import DocumentTemplate
+
+        actor, entity = api_actor(request), _entity(request)
+        case = selectors.case_get(actor=actor, entity=entity, case_id=case_id, purpose="generate")
+        data = GenerateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        template = DocumentTemplate.objects.filter(
+            entity=entity, pk=data.validated_data["template"]
+        ).first()
+        if template is None:
+            raise field_error("template", "No existe esa plantilla.", code="unknown_template")
+        document = services.case_document_generate(
+            actor=actor, case=case, template=template, extra=data.validated_data.get("extra")
+        )
+        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)

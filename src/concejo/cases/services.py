@@ -523,3 +523,46 @@ def resolution_register(
         actor=actor, action="cases.resolution.register", entity=case.entity, target=resolution
     )
     return resolution
+
+
+@audited_service("cases.document.generate")
+def case_document_generate(
+    *, actor: Actor, case: Case, template, extra: dict | None = None
+) -> Document:
+    """Fill a template with the case's data: a PDF with its CSV, incorporated into the index."""
+    import uuid
+
+    from concejo.documents.templates import render_template_pdf, render_title
+    from concejo.verification.services import document_issue, verification_url
+
+    case = _locked(case)
+    _require_worker(actor, case)
+    if case.index_closed_at is not None:
+        raise Conflict(
+            _("El expediente está cerrado: su índice no admite documentos."), code="case_closed"
+        )
+    if template.entity_id != case.entity_id or not template.active:
+        raise field_error("template", _("Plantilla no disponible."), code="unknown_template")
+    document_id = uuid.uuid4()
+    issued = document_issue(
+        entity=case.entity,
+        kind="documents.generated",
+        title=template.name,
+        source_type=Document._meta.label_lower,
+        source_id=str(document_id),
+    )
+    pdf = render_template_pdf(
+        template=template, case=case, extra=extra, csv_display=issued.display_code,
+        url=verification_url(issued),
+    )  # fmt: skip
+    document = document_create(
+        actor=actor, entity=case.entity, title=render_title(template, case, extra),
+        file_name=f"{template.document_type.lower()}-{case.number}.pdf", content=pdf,
+        document_type=template.document_type, document_id=document_id,
+    )  # fmt: skip
+    document.issued = issued
+    document.save(update_fields=["issued", "updated_at"])
+    issued.title = document.title
+    issued.save(update_fields=["title", "updated_at"])
+    _incorporate(actor, case, document)
+    return document

@@ -208,3 +208,50 @@ VALLADOLID = [
         "required_documents": [{"name": "Licencia de primera ocupación o de actividad del garaje", "mandatory": True, "accepted_formats": ["pdf"]}],
     },
 ]  # fmt: skip
+
+# Model documents every entity gets (Django template syntax; blank lines split paragraphs).
+TEMPLATES = [
+    {
+        "name": "Requerimiento de subsanación",
+        "document_type": "TD06",
+        "title": "Requerimiento de subsanación · expediente {{ case.case_code }}",
+        "body": (
+            "{{ applicant.display_name }}, con documento {{ applicant.id_number }}.\n\n"
+            "En relación con su solicitud «{{ case.subject }}», presentada el "
+            "{{ case.started_at|date:'d/m/Y' }}, se ha comprobado que no reúne los requisitos "
+            "exigidos: {{ extra.motivo|default:'falta documentación preceptiva' }}.\n\n"
+            "De acuerdo con el artículo 68 de la Ley 39/2015, dispone de diez días hábiles para "
+            "subsanar la falta o acompañar los documentos preceptivos, con indicación de que, si "
+            "así no lo hiciera, se le tendrá por desistido de su petición, previa resolución.\n\n"
+            "{{ unit.name }}. {{ today|date:'d/m/Y' }}."
+        ),
+    },
+    {
+        "name": "Resolución de concesión",
+        "document_type": "TD01",
+        "title": "Resolución · {{ case.subject }}",
+        "body": (
+            "Visto el expediente {{ case.case_code }}, iniciado a solicitud de "
+            "{{ applicant.display_name }} ({{ applicant.id_number }}), relativo a "
+            "«{{ case.subject }}».\n\n"
+            "Vistos los informes obrantes en el expediente y la normativa aplicable, RESUELVO:\n\n"
+            "Primero. Conceder lo solicitado{% if extra.motivo %}, con las condiciones "
+            "siguientes: {{ extra.motivo }}{% endif %}.\n\n"
+            "Segundo. Notificar la presente resolución al interesado, que pone fin a la vía "
+            "administrativa. Contra ella cabe recurso potestativo de reposición ante este órgano "
+            "en el plazo de un mes, o recurso contencioso-administrativo en el de dos meses.\n\n"
+            "{{ entity.name }}, {{ today|date:'d/m/Y' }}."
+        ),
+    },
+    {
+        "name": "Certificado de estado del expediente",
+        "document_type": "TD11",
+        "title": "Certificado · expediente {{ case.case_code }}",
+        "body": (
+            "CERTIFICO que en {{ entity.name }} se tramita el expediente {{ case.case_code }} "
+            "(identificador {{ case.eni_identifier }}), relativo a «{{ case.subject }}», que se "
+            "encuentra en el estado «{{ case.get_status_display }}».\n\n"
+            "Y para que conste, expido el presente a {{ today|date:'d/m/Y' }}."
+        ),
+    },
+]

@@ -10,6 +10,8 @@ from concejo.core.actors import Actor
 from concejo.deadlines.models import LocalCalendar
 from concejo.deadlines.services import local_calendar_set
 from concejo.demo import catalog, data
+from concejo.documents.models import DocumentTemplate
+from concejo.documents.services import document_template_save
 from concejo.organization import services as organization
 from concejo.organization.models import Entity, Membership, Office, Unit
 from concejo.people import services as people
@@ -141,6 +143,10 @@ def seed_demo() -> dict[str, list[str]]:
         _procedure(entity, catalog.GENERAL)
     for spec in catalog.VALLADOLID:
         _procedure(council, spec)
+    for entity in entities.values():
+        for spec in catalog.TEMPLATES:
+            if not DocumentTemplate.objects.filter(entity=entity, name=spec["name"]).exists():
+                document_template_save(actor=SYSTEM, entity=entity, **spec)
     _registry_and_cases(council)
     return accounts
 

@@ -7,7 +7,8 @@ class DocumentsConfig(AppConfig):
     verbose_name = "Documentos electrónicos"
 
     def ready(self):
-        from concejo.documents.services import render_issued_copy
+        from concejo.documents.services import render_issued_document
         from concejo.verification.renderers import register
 
-        register("documents.copy", render_issued_copy)
+        register("documents.copy", render_issued_document)
+        register("documents.generated", render_issued_document)

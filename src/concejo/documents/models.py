@@ -112,3 +112,30 @@ class DocumentVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id} v{self.version}"
+
+
+class DocumentTemplate(EntityScopedModel):
+    """A model document (resolución, requerimiento, certificado) filled with a case's data.
+
+    The body uses Django template syntax with the variables listed in
+    documents.templates.CONTEXT_HELP; blank lines separate paragraphs.
+    """
+
+    name = models.CharField(_("nombre"), max_length=150)
+    document_type = models.CharField(
+        _("tipo documental"), max_length=4, choices=DocumentType.choices
+    )
+    title = models.CharField(_("título del documento"), max_length=250)
+    body = models.TextField(_("texto"))
+    active = models.BooleanField(_("activa"), default=True)
+
+    class Meta:
+        verbose_name = _("plantilla de documento")
+        verbose_name_plural = _("plantillas de documentos")
+        ordering = ("entity", "name")
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "name"], name="document_template_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -59,6 +59,7 @@ def document_create(
     origin_document: str = "",
     organs: list[str] | None = None,
     captured_at: dt.datetime | None = None,
+    document_id: uuid.UUID | None = None,
 ) -> Document:
     """Store a new document (typed from its content, hashed, with ENI metadata)."""
     require_role(actor, entity, *DOCUMENT_WRITERS)
@@ -75,7 +76,7 @@ def document_create(
             code="required",
         )
     checked = check_attachments([AttachmentInput(file_name, content)])[0]
-    document_id = uuid.uuid4()
+    document_id = document_id or uuid.uuid4()
     now = timezone.now()
     stored = StoredFiles(entity.pk)
     try:
@@ -117,6 +118,11 @@ def _ensure_editable(document: Document) -> None:
     if document.status != DocumentStatus.DRAFT:
         raise Conflict(
             _("El documento es definitivo y no se puede modificar."), code="document_final"
+        )
+    if document.issued_id is not None:
+        raise Conflict(
+            _("El documento ya tiene CSV: genere uno nuevo en lugar de cambiarlo."),
+            code="document_issued",
         )
     from concejo.cases.models import CaseDocument
 
@@ -230,8 +236,38 @@ def authentic_copy_create(
     return document
 
 
-def render_issued_copy(issued) -> bytes:
-    """The content behind an authentic copy's CSV is the copy itself."""
+@audited_service("documents.template.save")
+def document_template_save(
+    *,
+    actor: Actor,
+    entity: Entity,
+    name: str,
+    document_type: str,
+    title: str,
+    body: str,
+    template=None,
+    active: bool = True,
+):
+    """Create or change a template; its syntax is checked before saving."""
+    from concejo.documents.models import DocumentTemplate
+    from concejo.documents.templates import template_compile
+
+    require_role(actor, entity, Role.ADMINISTRATOR)
+    _choice(document_type, DocumentType, "document_type")
+    if not (name or "").strip() or not (title or "").strip() or not (body or "").strip():
+        raise field_error("body", _("Nombre, título y texto son obligatorios."), code="required")
+    template_compile(body)
+    template_compile(title)
+    template = template or DocumentTemplate(entity=entity)
+    template.name, template.document_type = name.strip(), document_type
+    template.title, template.body, template.active = title.strip(), body, active
+    template.save()
+    audit_record(actor=actor, action="documents.template.save", entity=entity, target=template)
+    return template
+
+
+def render_issued_document(issued) -> bytes:
+    """The content behind a stored document's CSV is the document itself."""
     document = Document.objects.get(pk=issued.source_id)
     document_verify(document=document)
     return document_content(document)
