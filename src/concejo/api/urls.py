@@ -127,6 +127,7 @@ urlpatterns = [
         cases_api.CaseResolutionView.as_view(),
         name="case-resolutions",
     ),
+    path("cases/<uuid:case_id>/assign", cases_api.CaseAssignView.as_view(), name="case-assign"),
     path(
         "cases/<uuid:case_id>/generate",
         cases_api.CaseGenerateView.as_view(),

@@ -159,6 +159,8 @@ def _act(request, actor, case) -> None:
             template=template,
             extra={"motivo": request.POST.get("motivo", "")},
         )
+    elif action == "take":
+        services.case_assign(actor=actor, case=case, handler=actor.user)
     elif action == "task_done":
         task = case.tasks.filter(pk=request.POST.get("task")).first()
         if task is None:

@@ -436,3 +436,30 @@ class CaseGenerateView(ServiceAPIView):
             actor=actor, case=case, template=template, extra=data.validated_data.get("extra")
         )
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+
+class AssignSerializer(serializers.Serializer):
+    handler = serializers.CharField(
+        max_length=150, allow_blank=True, help_text="Usuario; vacío para dejarlo sin asignar"
+    )
+
+
+class CaseAssignView(ServiceAPIView):
+    required_scopes = {"POST": "cases:write"}
+
+    @extend_schema(
+        request=AssignSerializer, responses=CaseDetailSerializer, summary="Asigna el tramitador"
+    )
+    def post(self, request, case_id):
+        from django.contrib.auth import get_user_model
+
+        actor, entity = api_actor(request), _entity(request)
+        case = selectors.case_get(actor=actor, entity=entity, case_id=case_id, purpose="assign")
+        data = AssignSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        username = data.validated_data["handler"]
+        handler = get_user_model().objects.filter(username=username).first() if username else None
+        if username and handler is None:
+            raise field_error("handler", "No existe ese usuario.", code="unknown_user")
+        case = services.case_assign(actor=actor, case=case, handler=handler)
+        return Response(CaseDetailSerializer(case).data)

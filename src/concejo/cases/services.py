@@ -32,7 +32,7 @@ from concejo.deadlines.computation import deadline_compute
 from concejo.deadlines.selectors import calendar_for
 from concejo.documents.models import Document, ElaborationState, Origin
 from concejo.documents.services import document_create, document_verify
-from concejo.organization.models import Entity, Role, Unit
+from concejo.organization.models import Entity, Membership, Role, Unit
 from concejo.organization.selectors import actor_has_role, require_role
 from concejo.people.models import Person
 from concejo.people.services import person_find_or_create
@@ -566,3 +566,49 @@ def case_document_generate(
     issued.save(update_fields=["title", "updated_at"])
     _incorporate(actor, case, document)
     return document
+
+
+@audited_service("cases.case.assign")
+def case_assign(*, actor: Actor, case: Case, handler) -> Case:
+    """Give the case to a handler of the entity (unit heads, or a handler taking it)."""
+    case = _locked(case)
+    _require_worker(actor, case)
+    taking_it = actor.user is not None and handler is not None and handler.pk == actor.user.pk
+    if not taking_it and not actor_has_role(actor, case.entity, [Role.UNIT_HEAD]):
+        raise PermissionDenied(_("Solo la jefatura de la unidad reparte expedientes."))
+    if handler is not None and not actor_has_role(Actor(user=handler), case.entity, CASE_WORKERS):
+        raise field_error(
+            "handler", _("Esa persona no tramita en esta entidad."), code="unknown_user"
+        )
+    before = case.handler.get_username() if case.handler else ""
+    case.handler = handler
+    case.save(update_fields=["handler", "updated_at"])
+    _event(
+        case,
+        actor,
+        "assigned",
+        detail=f"{before or '—'} → {handler.get_username() if handler else '—'}",
+    )
+    audit_record(actor=actor, action="cases.case.assign", entity=case.entity, target=case)
+    return case
+
+
+@audited_service("cases.case.grant_access")
+def case_grant_access(*, actor: Actor, case: Case, user) -> Case:
+    """Name a user who may see a confidential case."""
+    from concejo.cases.models import CaseAccess
+
+    case = _locked(case)
+    _require_worker(actor, case, roles=(Role.UNIT_HEAD,))
+    if not Membership.objects.filter(user=user, entity=case.entity, active=True).exists():
+        raise field_error("user", _("Esa persona no trabaja en esta entidad."), code="unknown_user")
+    CaseAccess.objects.get_or_create(case=case, user=user)
+    _event(case, actor, "access", detail=user.get_username())
+    audit_record(
+        actor=actor,
+        action="cases.case.grant_access",
+        entity=case.entity,
+        target=case,
+        details={"user": user.get_username()},
+    )
+    return case

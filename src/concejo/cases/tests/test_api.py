@@ -117,3 +117,26 @@ def test_the_resolution_book_lists_and_exports(client_for, council, registry_set
     exported = client_for.get("/api/v1/resolutions/export", {"year": year})
     assert exported["Content-Type"].startswith("text/csv")
     assert "Conceder la licencia" in exported.content.decode()
+
+
+def test_assigning_a_handler_over_the_api(client_for, council, registry_setup):
+    from concejo.organization.models import Role
+    from concejo.organization.tests.factories import MembershipFactory
+
+    handler = MembershipFactory(
+        entity=council,
+        unit=registry_setup["licences"],
+        role=Role.CASE_HANDLER,
+        user__username="teresa",
+    )
+    case_id = client_for.post(
+        "/api/v1/cases", {"subject": "X", "responsible_unit": "LA0000031"}, format="json"
+    ).json()["id"]
+    assigned = client_for.post(
+        f"/api/v1/cases/{case_id}/assign", {"handler": "teresa"}, format="json"
+    )
+    assert assigned.json()["handler"] == handler.user.username
+    unknown = client_for.post(
+        f"/api/v1/cases/{case_id}/assign", {"handler": "nadie"}, format="json"
+    )
+    assert (unknown.status_code, unknown.json()["code"]) == (400, "unknown_user")

@@ -339,3 +339,27 @@ def test_signed_resolutions_enter_the_book_with_gapless_numbers(setup, council, 
             actor=signer, case=books[0].case, document=books[0].document, summary="Otra vez"
         )
     assert list(selectors.resolution_book(actor=signer, entity=council)) == books
+
+
+def test_assigning_handlers_and_naming_users_for_confidential_cases(setup, council):
+    unit = setup["unit"]
+    head = Actor(user=MembershipFactory(entity=council, unit=unit, role=Role.UNIT_HEAD).user)
+    colleague = MembershipFactory(entity=council, unit=unit, role=Role.CASE_HANDLER).user
+    case = services.case_open(
+        actor=setup["clerk"],
+        entity=council,
+        subject="Secreto",
+        parties=[],
+        responsible_unit=unit,
+        confidentiality="confidential",
+    )
+    member = setup["handler"]
+    assert case not in selectors.cases_visible(actor=member, entity=council)
+    with pytest.raises(PermissionDenied):
+        services.case_assign(actor=Actor(user=colleague), case=case, handler=colleague)
+    case = services.case_assign(actor=head, case=case, handler=colleague)
+    assert case.handler == colleague
+    assert case in selectors.cases_visible(actor=Actor(user=colleague), entity=council)
+    services.case_grant_access(actor=head, case=case, user=member.user)
+    assert case in selectors.cases_visible(actor=member, entity=council)
+    assert case.events.filter(kind="assigned").exists()
