@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from concejo.core.models import BaseModel, EntityScopedModel
+from concejo.procedures.models import Initiation  # one meaning, shared with the catalog
 
 
 class CaseStatus(models.TextChoices):
@@ -28,11 +29,6 @@ class Confidentiality(models.TextChoices):
     PUBLIC = "public", _("Público")
     RESTRICTED = "restricted", _("Restringido a la unidad")
     CONFIDENTIAL = "confidential", _("Confidencial")
-
-
-class Initiation(models.TextChoices):
-    ON_REQUEST = "on_request", _("A solicitud del interesado")
-    EX_OFFICIO = "ex_officio", _("De oficio")
 
 
 class CaseCounter(models.Model):

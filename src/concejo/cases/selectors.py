@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import connection
-from django.db.models import BooleanField, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,9 +13,9 @@ from concejo.cases.models import Case, CaseStatus, Confidentiality, Task, TaskSt
 from concejo.cases.workflow import FINISHED
 from concejo.core.actors import Actor
 from concejo.core.errors import NotFound
+from concejo.core.search import full_text_filter
 from concejo.organization.models import Entity, Membership, Role
 from concejo.organization.selectors import actor_has_role, units_in_subtree
-from concejo.procedures.text import normalise
 
 
 def _units(actor: Actor, entity: Entity, roles=None) -> set:
@@ -78,20 +76,7 @@ def case_search(
         cases = cases.filter(resolution_due__lt=timezone.localdate()).exclude(
             status__in=[*FINISHED, CaseStatus.SUSPENDED]
         )
-    words = normalise(text)[:200]
-    if words:
-        if connection.vendor == "postgresql":
-            cases = cases.filter(
-                RawSQL(
-                    "cases_case.search_vector @@ websearch_to_tsquery('spanish', %s)",
-                    (words,),
-                    output_field=BooleanField(),
-                )
-            )
-        else:
-            for word in words.split():
-                cases = cases.filter(search_text__contains=word)
-    return cases
+    return full_text_filter(cases, text)
 
 
 def case_get(*, actor: Actor, entity: Entity, case_id, purpose: str = "") -> Case:

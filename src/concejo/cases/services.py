@@ -28,6 +28,7 @@ from concejo.cases.workflow import FINISHED, TRANSITIONS, check_transition
 from concejo.core.actors import Actor
 from concejo.core.counters import next_number
 from concejo.core.errors import Conflict, PermissionDenied, field_error
+from concejo.core.text import normalise
 from concejo.deadlines.computation import deadline_compute
 from concejo.deadlines.selectors import calendar_for
 from concejo.documents.models import Document, ElaborationState, Origin
@@ -37,7 +38,6 @@ from concejo.organization.selectors import actor_has_role, require_role
 from concejo.people.models import Person
 from concejo.people.services import person_find_or_create
 from concejo.procedures.models import Procedure, VersionStatus
-from concejo.procedures.text import normalise
 from concejo.registry.models import Direction, RegistryEntry, Validity
 
 CASE_OPENERS = (Role.CASE_HANDLER, Role.REGISTRY_CLERK, Role.UNIT_HEAD)

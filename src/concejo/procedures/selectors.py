@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from django.db import connection
-from django.db.models import BooleanField, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import QuerySet
 
 from concejo.core.actors import Actor
+from concejo.core.search import full_text_filter
 from concejo.organization.models import Entity, Role
 from concejo.organization.selectors import require_role
 from concejo.procedures.models import Procedure, ProcedureVersion, VersionStatus
-from concejo.procedures.text import normalise
-
-MAX_QUERY_LENGTH = 200
 
 
 def _published(entity: Entity) -> QuerySet[ProcedureVersion]:
@@ -38,21 +34,7 @@ def procedure_catalog(
     if audience:
         # JSON containment is not available on SQLite; the quoted value is unambiguous.
         versions = versions.filter(audience__icontains=f'"{audience}"')
-    text = normalise(query)[:MAX_QUERY_LENGTH]
-    if not text:
-        return versions
-    if connection.vendor == "postgresql":
-        return versions.filter(
-            RawSQL(
-                "search_vector @@ websearch_to_tsquery('spanish', %s)",
-                (text,),
-                output_field=BooleanField(),
-            )
-        )
-    condition = Q()
-    for word in text.split():
-        condition &= Q(search_text__contains=word)
-    return versions.filter(condition)
+    return full_text_filter(versions, query)
 
 
 def procedure_categories(*, entity: Entity) -> list[str]:

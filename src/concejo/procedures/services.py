@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from concejo.audit.services import audit_record, audited_service
 from concejo.core.actors import Actor
 from concejo.core.errors import Conflict, ValidationFailed, field_error
+from concejo.core.text import normalise
 from concejo.organization.models import Entity, Role
 from concejo.organization.selectors import require_role
 from concejo.procedures.models import (
@@ -19,7 +20,6 @@ from concejo.procedures.models import (
     RequiredDocument,
     VersionStatus,
 )
-from concejo.procedures.text import normalise
 from concejo.procedures.validation import CONTENT_FIELDS, clean_content
 from concejo.procedures.workflow import check_transition
 

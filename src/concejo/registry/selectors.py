@@ -11,10 +11,10 @@ from concejo.audit.models import Outcome
 from concejo.audit.services import audit_record, audit_record_read
 from concejo.core.actors import Actor
 from concejo.core.errors import NotFound, PermissionDenied
+from concejo.core.text import normalise
 from concejo.organization.models import Entity, Membership, Role
 from concejo.organization.selectors import actor_has_role, units_in_subtree
 from concejo.people.selectors import compact_id
-from concejo.procedures.text import normalise
 from concejo.registry.models import DistributionStatus, RegistryEntry
 
 # Who sees the whole registry of their entity; others see their units' entries.

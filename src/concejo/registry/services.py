@@ -14,6 +14,7 @@ from concejo.audit.services import audit_chain_lock, audit_record, audited_servi
 from concejo.core.actors import Actor
 from concejo.core.counters import next_number
 from concejo.core.errors import Conflict, PermissionDenied, ValidationFailed, field_error
+from concejo.core.text import normalise
 from concejo.deadlines.computation import filing_effective_time
 from concejo.deadlines.selectors import calendar_for
 from concejo.organization.models import Entity, Office, Role, Unit
@@ -23,7 +24,6 @@ from concejo.people.models import Person
 from concejo.people.selectors import representation_valid
 from concejo.people.services import person_find_or_create
 from concejo.procedures.models import Procedure, ProcedureVersion, VersionStatus
-from concejo.procedures.text import normalise
 from concejo.registry.attachments import AttachmentInput, StoredFiles, check_attachments
 from concejo.registry.models import (
     Channel,
