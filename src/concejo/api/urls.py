@@ -141,6 +141,11 @@ urlpatterns = [
     ),
     path("documents/<uuid:document_id>", cases_api.DocumentDetailView.as_view(), name="document"),
     path(
+        "documents/<uuid:document_id>/finalize",
+        cases_api.DocumentFinalizeView.as_view(),
+        name="document-finalize",
+    ),
+    path(
         "documents/<uuid:document_id>/content",
         cases_api.DocumentContentView.as_view(),
         name="document-content",

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from concejo.backoffice.views import _denied, _entity, stay
@@ -14,6 +15,7 @@ from concejo.cases.models import CaseStatus
 from concejo.cases.workflow import TRANSITIONS
 from concejo.core.errors import ApplicationError, PermissionDenied
 from concejo.documents.models import DocumentTemplate, DocumentType
+from concejo.documents.services import document_finalize
 from concejo.organization import selectors as organization
 from concejo.registry import selectors as registry
 
@@ -29,7 +31,7 @@ def case_list(request):
         text=request.GET.get("q", ""),
         overdue=request.GET.get("vencidos") == "1",
     ).select_related("responsible_unit", "handler")
-    before = request.GET.get("antes")
+    before = parse_datetime(request.GET.get("antes", "") or "")
     if before:
         cases = cases.filter(created_at__lt=before)
     page = list(cases.order_by("-created_at", "-id")[: PAGE + 1])
@@ -158,6 +160,26 @@ def _act(request, actor, case) -> None:
             case=case,
             template=template,
             extra={"motivo": request.POST.get("motivo", "")},
+        )
+    elif action == "finalize":
+        line = (
+            case.index.select_related("document")
+            .filter(position=request.POST.get("position") or 0)
+            .first()
+        )
+        if line is None:
+            raise ApplicationError(_("Ese documento no está en el índice."), code="not_found")
+        document_finalize(actor=actor, document=line.document)
+    elif action == "resolve":
+        line = (
+            case.index.select_related("document")
+            .filter(position=request.POST.get("position") or 0)
+            .first()
+        )
+        if line is None:
+            raise ApplicationError(_("Ese documento no está en el índice."), code="not_found")
+        services.resolution_register(
+            actor=actor, case=case, document=line.document, summary=request.POST.get("summary", "")
         )
     elif action == "take":
         services.case_assign(actor=actor, case=case, handler=actor.user)

@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -111,31 +110,30 @@ def _file(actor, entity, data):
     from concejo.organization.models import Office
     from concejo.procedures.models import Procedure
 
-    with transaction.atomic():
-        unit = (
-            organization.unit_get_by_dir3(
-                entity=entity, dir3_code=data["destination_unit"], field="destination_unit"
-            )
-            if data["destination_unit"]
-            else None
+    unit = (
+        organization.unit_get_by_dir3(
+            entity=entity, dir3_code=data["destination_unit"], field="destination_unit"
         )
-        return registry_services.registry_entry_file(
-            actor=actor,
-            entity=entity,
-            interested_data=[{f: data.get(f, "") for f in PERSON_FORM_FIELDS}],
-            subject=data["subject"],
-            expone=data["expone"],
-            solicita=data["solicita"],
-            destination_unit=unit,
-            channel="office",
-            office=Office.objects.filter(entity=entity, code=data["office"]).first(),
-            procedure=Procedure.objects.filter(entity=entity, sia_code=data["procedure"]).first()
-            if data["procedure"]
-            else None,
-            attachments=[
-                AttachmentInput(f.name, f.read(), data["validity"]) for f in data["attachments"]
-            ],
-        )
+        if data["destination_unit"]
+        else None
+    )
+    return registry_services.registry_entry_file(
+        actor=actor,
+        entity=entity,
+        interested_data=[{f: data.get(f, "") for f in PERSON_FORM_FIELDS}],
+        subject=data["subject"],
+        expone=data["expone"],
+        solicita=data["solicita"],
+        destination_unit=unit,
+        channel="office",
+        office=Office.objects.filter(entity=entity, code=data["office"]).first(),
+        procedure=Procedure.objects.filter(entity=entity, sia_code=data["procedure"]).first()
+        if data["procedure"]
+        else None,
+        attachments=[
+            AttachmentInput(f.name, f.read(), data["validity"]) for f in data["attachments"]
+        ],
+    )
 
 
 @login_required

@@ -463,3 +463,17 @@ class CaseAssignView(ServiceAPIView):
             raise field_error("handler", "No existe ese usuario.", code="unknown_user")
         case = services.case_assign(actor=actor, case=case, handler=handler)
         return Response(CaseDetailSerializer(case).data)
+
+
+class DocumentFinalizeView(DocumentDetailView):
+    required_scopes = {"POST": "documents:write"}
+    http_method_names = ["post", "options"]
+
+    @extend_schema(
+        request=None, responses=DocumentSerializer, summary="Marca el documento como definitivo"
+    )
+    def post(self, request, document_id):
+        document = documents.document_finalize(
+            actor=api_actor(request), document=self._document(request, document_id)
+        )
+        return Response(DocumentSerializer(document).data)

@@ -5,7 +5,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from concejo.core.models import BaseModel, EntityScopedModel
-from concejo.procedures.models import Initiation  # one meaning, shared with the catalog
+from concejo.procedures.models import (  # one meaning, shared with the catalog
+    Initiation,
+    SilenceEffect,
+)
 
 
 class CaseStatus(models.TextChoices):
@@ -85,7 +88,9 @@ class Case(EntityScopedModel):
     )
     started_at = models.DateTimeField(_("inicio del cómputo"))
     resolution_due = models.DateField(_("fecha máxima para resolver"), null=True, blank=True)
-    silence_effect = models.CharField(_("efecto del silencio"), max_length=10, blank=True)
+    silence_effect = models.CharField(
+        _("efecto del silencio"), max_length=10, blank=True, choices=SilenceEffect.choices
+    )
     paused_days = models.PositiveIntegerField(_("días de suspensión acumulados"), default=0)
     paused_since = models.DateTimeField(_("suspendido desde"), null=True, blank=True)
     index_closed_at = models.DateTimeField(_("índice cerrado el"), null=True, blank=True)
@@ -96,7 +101,12 @@ class Case(EntityScopedModel):
         verbose_name_plural = _("expedientes")
         ordering = ("created_at", "id")
         constraints = [
-            models.UniqueConstraint(fields=["entity", "year", "number"], name="case_number_once")
+            models.UniqueConstraint(fields=["entity", "year", "number"], name="case_number_once"),
+            models.UniqueConstraint(
+                fields=["origin_entry"],
+                condition=models.Q(origin_entry__isnull=False),
+                name="case_one_per_entry",
+            ),
         ]
         indexes = [
             models.Index(fields=["entity", "responsible_unit", "status", "created_at"]),

@@ -16,6 +16,7 @@ from concejo.core.errors import NotFound
 from concejo.core.search import full_text_filter
 from concejo.organization.models import Entity, Membership, Role
 from concejo.organization.selectors import actor_has_role, units_in_subtree
+from concejo.people.selectors import compact_id
 
 
 def _units(actor: Actor, entity: Entity, roles=None) -> set:
@@ -71,7 +72,7 @@ def case_search(
     if status:
         cases = cases.filter(status=status)
     if id_number:
-        cases = cases.filter(parties__person__id_number=id_number.strip().upper()).distinct()
+        cases = cases.filter(parties__person__id_number=compact_id(id_number)).distinct()
     if overdue:
         cases = cases.filter(resolution_due__lt=timezone.localdate()).exclude(
             status__in=[*FINISHED, CaseStatus.SUSPENDED]

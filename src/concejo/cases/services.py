@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -190,25 +191,32 @@ def case_open_from_entry(
         handler=handler,
         origin_entry=entry,
     )
-    for attachment in entry.attachments.all():
-        with attachment.file.open("rb") as handle:
-            content = handle.read()
-        document = document_create(
-            actor=actor,
-            entity=entry.entity,
-            title=attachment.name,
-            file_name=attachment.name,
-            content=content,
-            document_type="TD99",
-            origin=Origin.CITIZEN,
-            elaboration_state=(
-                ElaborationState.ORIGINAL
-                if attachment.validity == Validity.ORIGINAL
-                else ElaborationState.OTHER
-            ),
-            captured_at=entry.filed_at,
-        )
-        _incorporate(actor, case, document)
+    written: list[str] = []
+    try:
+        for attachment in entry.attachments.all():
+            with attachment.file.open("rb") as handle:
+                content = handle.read()
+            document = document_create(
+                actor=actor,
+                entity=entry.entity,
+                title=attachment.name,
+                file_name=attachment.name,
+                content=content,
+                document_type="TD99",
+                origin=Origin.CITIZEN,
+                elaboration_state=(
+                    ElaborationState.ORIGINAL
+                    if attachment.validity == Validity.ORIGINAL
+                    else ElaborationState.OTHER
+                ),
+                captured_at=entry.filed_at,
+            )
+            written.append(document.file.name)
+            _incorporate(actor, case, document)
+    except BaseException:
+        for path in written:  # the copies of a case that is not opened go too
+            default_storage.delete(path)
+        raise
     return case
 
 
@@ -482,6 +490,16 @@ def resolution_register(
     """
     case = _locked(case)
     _require_worker(actor, case, roles=(Role.SIGNER, Role.UNIT_HEAD))
+    if case.status not in (
+        CaseStatus.IN_PROGRESS,
+        CaseStatus.AWAITING_CORRECTION,
+        CaseStatus.RESOLVED,
+    ):
+        raise Conflict(
+            _("Solo se resuelve un expediente en tramitación (está «%(s)s»).")
+            % {"s": case.get_status_display()},
+            code="invalid_transition",
+        )
     document = Document.objects.select_for_update().get(pk=document.pk)
     if document.document_type not in ("TD01", "TD02"):
         raise field_error(

@@ -157,6 +157,12 @@ def document_replace_content(
         document.size = checked.size
         document.sha256 = checked.sha256
         document.save()
+        from concejo.cases.models import CaseDocument
+
+        # While the case is open its index follows the draft's current version.
+        CaseDocument.objects.filter(document=document, case__index_closed_at__isnull=True).update(
+            sha256=document.sha256
+        )
         audit_record(
             actor=actor, action="documents.document.replace", entity=document.entity,
             target=document, details={"version": document.version},

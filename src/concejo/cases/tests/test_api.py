@@ -140,3 +140,19 @@ def test_assigning_a_handler_over_the_api(client_for, council, registry_setup):
         f"/api/v1/cases/{case_id}/assign", {"handler": "nadie"}, format="json"
     )
     assert (unknown.status_code, unknown.json()["code"]) == (400, "unknown_user")
+
+
+def test_lists_keep_a_bounded_number_of_queries(
+    client_for, council, registry_setup, django_assert_max_num_queries
+):
+    for i in range(12):
+        client_for.post(
+            "/api/v1/cases",
+            {"subject": f"Expediente {i}", "responsible_unit": "LA0000031"},
+            format="json",
+        )
+    with django_assert_max_num_queries(6):
+        page = client_for.get("/api/v1/cases?page_size=10").json()
+    assert len(page["results"]) == 10
+    with django_assert_max_num_queries(6):
+        client_for.get("/api/v1/resolutions")

@@ -363,3 +363,70 @@ def test_assigning_handlers_and_naming_users_for_confidential_cases(setup, counc
     services.case_grant_access(actor=head, case=case, user=member.user)
     assert case in selectors.cases_visible(actor=member, entity=council)
     assert case.events.filter(kind="assigned").exists()
+
+
+def test_a_draft_replaced_while_the_case_is_open_keeps_the_index_consistent(setup, council):
+    from concejo.documents.services import document_replace_content
+
+    handler = setup["handler"]
+    case = services.case_open(
+        actor=setup["clerk"], entity=council, subject="X", parties=[], procedure=setup["procedure"]
+    )
+    document = document_create(
+        actor=handler,
+        entity=council,
+        title="Propuesta",
+        file_name="p.pdf",
+        content=PDF,
+        document_type="TD01",
+    )
+    services.case_document_add(actor=handler, case=case, document=document)
+    document = document_replace_content(
+        actor=handler, document=document, file_name="p2.pdf", content=PDF + b"%v2"
+    )
+    assert case.index.get().sha256 == document.sha256
+    for status in ("in_progress", "resolved", "notified"):
+        case = services.case_transition(actor=handler, case=case, to_status=status)
+    assert services.case_close(actor=handler, case=case).status == "closed"
+
+
+def test_resolutions_only_for_cases_being_handled(setup, council):
+    from concejo.documents.services import document_finalize
+
+    signer = Actor(
+        user=MembershipFactory(entity=council, unit=setup["unit"], role=Role.SIGNER).user
+    )
+    case = services.case_open(
+        actor=setup["clerk"], entity=council, subject="X", parties=[], procedure=setup["procedure"]
+    )
+    document = document_create(
+        actor=setup["handler"],
+        entity=council,
+        title="R",
+        file_name="r.pdf",
+        content=PDF,
+        document_type="TD01",
+    )
+    services.case_document_add(actor=setup["handler"], case=case, document=document)
+    document_finalize(actor=setup["handler"], document=document)
+    with pytest.raises(Conflict) as err:
+        services.resolution_register(actor=signer, case=case, document=document, summary="Conceder")
+    assert err.value.code == "invalid_transition"
+
+
+def test_a_failed_opening_from_an_entry_leaves_no_copied_files(
+    setup, council, isolated_media, monkeypatch
+):
+    entry = filed_entry(setup, council)
+    before = sorted(p for p in isolated_media.rglob("*") if p.is_file())
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("index unavailable")
+
+    monkeypatch.setattr(services, "_incorporate", broken)
+    with pytest.raises(RuntimeError):
+        services.case_open_from_entry(actor=setup["clerk"], entry=entry)
+    assert sorted(p for p in isolated_media.rglob("*") if p.is_file()) == before
+    from concejo.cases.models import Case
+
+    assert not Case.objects.exists()

@@ -13,4 +13,7 @@ class Command(BaseCommand):
         done, failed = outbox_drain(limit=limit)
         self.stdout.write(f"Tareas hechas: {done}; fallidas: {failed}.")
         if failed:
-            raise CommandError(f"{failed} tarea(s) fallaron; se reintentarán en la próxima pasada.")
+            raise CommandError(
+                f"{failed} tarea(s) fallaron; se reintentan en cada pasada hasta diez intentos "
+                "y después quedan en la administración para reintentarlas a mano."
+            )
