@@ -5,6 +5,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/pg-cluster.sh
+
+# End-to-end tests drive Debian's Chromium (Playwright cannot download browsers here).
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "== Installing Chromium (Debian package chromium) for the end-to-end tests"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "chromium is missing: the end-to-end tests will be skipped (install Debian's chromium)" >&2
+  fi
+fi
+
 pg_cluster_start
 
 DATA=$(mktemp -d /tmp/concejo-data.XXXXXX)

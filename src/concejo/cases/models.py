@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from concejo.core.models import BaseModel, EntityScopedModel
+from concejo.core.models import BaseModel, EntityScopedModel, YearCounter
 from concejo.procedures.models import (  # one meaning, shared with the catalog
     Initiation,
     SilenceEffect,
@@ -34,18 +34,11 @@ class Confidentiality(models.TextChoices):
     CONFIDENTIAL = "confidential", _("Confidencial")
 
 
-class CaseCounter(models.Model):
-    entity = models.ForeignKey("organization.Entity", on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last_number = models.PositiveIntegerField(default=0)
-
+class CaseCounter(YearCounter):
     class Meta:
         verbose_name = _("contador de expedientes")
         verbose_name_plural = _("contadores de expedientes")
         constraints = [models.UniqueConstraint(fields=["entity", "year"], name="case_counter_once")]
-
-    def __str__(self) -> str:
-        return f"{self.entity_id} {self.year}: {self.last_number}"
 
 
 class Case(EntityScopedModel):
@@ -236,20 +229,13 @@ class Task(BaseModel):
         return self.title
 
 
-class ResolutionCounter(models.Model):
-    entity = models.ForeignKey("organization.Entity", on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last_number = models.PositiveIntegerField(default=0)
-
+class ResolutionCounter(YearCounter):
     class Meta:
         verbose_name = _("contador de resoluciones")
         verbose_name_plural = _("contadores de resoluciones")
         constraints = [
             models.UniqueConstraint(fields=["entity", "year"], name="resolution_counter_once")
         ]
-
-    def __str__(self) -> str:
-        return f"{self.entity_id} {self.year}: {self.last_number}"
 
 
 class Resolution(EntityScopedModel):

@@ -18,6 +18,20 @@ class BaseModel(models.Model):
         ordering = ("created_at", "id")
 
 
+class YearCounter(models.Model):
+    """The last number handed out per entity and year (see core.counters.next_number)."""
+
+    entity = models.ForeignKey("organization.Entity", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.entity_id} {self.year}: {self.last_number}"
+
+
 class EntityScopedModel(BaseModel):
     """A row that belongs to one entity (council, foundation, ...).
 

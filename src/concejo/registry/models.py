@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from concejo.core.models import EntityScopedModel
+from concejo.core.models import EntityScopedModel, YearCounter
 
 
 class Direction(models.TextChoices):
@@ -31,13 +31,10 @@ class DistributionStatus(models.TextChoices):
     RETURNED = "returned", _("Devuelto al registro")
 
 
-class RegistryCounter(models.Model):
+class RegistryCounter(YearCounter):
     """The last number given per (entity, direction, year); its row lock orders writers."""
 
-    entity = models.ForeignKey("organization.Entity", on_delete=models.PROTECT, related_name="+")
     direction = models.CharField(max_length=3, choices=Direction.choices)
-    year = models.PositiveSmallIntegerField()
-    last_number = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("contador del registro")
