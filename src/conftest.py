@@ -65,3 +65,29 @@ def fresh_calendars():
     clear_calendar_cache()
     yield
     clear_calendar_cache()
+
+
+@pytest.fixture(autouse=True)
+def isolated_media(settings, tmp_path):
+    """Every test stores files in its own folder, so leftovers can be counted."""
+    from django.core.cache import cache
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.OUTBOX_MODE = "inline"
+    cache.clear()
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def registry_setup(council):
+    """A general registry, two service units and an office for the test council."""
+    from concejo.organization.services import entity_update
+    from concejo.organization.tests.factories import OfficeFactory, UnitFactory
+
+    general = UnitFactory(entity=council, dir3_code="LA0000011", name="Registro General")
+    licences = UnitFactory(entity=council, dir3_code="LA0000031", name="Servicio de Licencias")
+    works = UnitFactory(entity=council, dir3_code="LA0000032", name="Servicio de Obras")
+    entity_update(actor=Actor.system(), entity=council, name=council.name, registry_unit=general)
+    council.refresh_from_db()
+    office = OfficeFactory(entity=council, code="O00000001", name="Oficina de la Plaza Mayor")
+    return {"general": general, "licences": licences, "works": works, "office": office}

@@ -6,14 +6,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/pg-cluster.sh
 
-# End-to-end tests drive Debian's Chromium (Playwright cannot download browsers here).
-if ! command -v chromium >/dev/null 2>&1; then
+# Debian packages the tests use as real, independent components: Chromium for the
+# end-to-end tests (Playwright cannot download browsers here) and poppler's pdfsig
+# to verify the platform's PDF signatures.
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v pdfsig >/dev/null 2>&1 || missing+=(poppler-utils)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
-    echo "== Installing Chromium (Debian package chromium) for the end-to-end tests"
+    echo "== Installing ${missing[*]} (Debian packages)"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "chromium is missing: the end-to-end tests will be skipped (install Debian's chromium)" >&2
+    echo "missing ${missing[*]}: the tests that need them will be skipped" >&2
   fi
 fi
 

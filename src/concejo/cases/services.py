@@ -551,6 +551,7 @@ def case_document_generate(
     import uuid
 
     from concejo.documents.templates import render_template_pdf, render_title
+    from concejo.signatures.seal import seal_pdf
     from concejo.verification.services import document_issue, verification_url
 
     case = _locked(case)
@@ -573,6 +574,7 @@ def case_document_generate(
         template=template, case=case, extra=extra, csv_display=issued.display_code,
         url=verification_url(issued),
     )  # fmt: skip
+    pdf = seal_pdf(case.entity, pdf, reason=template.name)
     document = document_create(
         actor=actor, entity=case.entity, title=render_title(template, case, extra),
         file_name=f"{template.document_type.lower()}-{case.number}.pdf", content=pdf,

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "concejo.registry",
     "concejo.documents",
     "concejo.cases",
+    "concejo.signatures",
     "concejo.apikeys",
     "concejo.demo",
     "concejo.api",
@@ -232,6 +233,9 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 # Side effects: "inline" runs outbox tasks right after commit in this process;
 # "deferred" leaves them to `concejo sweep` / workers.
 OUTBOX_MODE = env_str("OUTBOX_MODE", "inline")
+
+# Password of the entities' seal certificates (PKCS#12 files named on each entity).
+SEAL_PASSWORD = env_str("SEAL_PASSWORD", "" if PRODUCTION else "concejo-sello-pruebas")
 
 # --- Concejo --------------------------------------------------------------
 # Representation (apoderamiento) may be granted for at most this many years (art. 6 Ley 39/2015).

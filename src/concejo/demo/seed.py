@@ -147,8 +147,28 @@ def seed_demo() -> dict[str, list[str]]:
         for spec in catalog.TEMPLATES:
             if not DocumentTemplate.objects.filter(entity=entity, name=spec["name"]).exists():
                 document_template_save(actor=SYSTEM, entity=entity, **spec)
+    for entity in entities.values():
+        if not entity.seal_certificate_path:
+            _test_seal(entity)
     _registry_and_cases(council)
     return accounts
+
+
+def _test_seal(entity: Entity) -> None:
+    """Demo entities seal their documents with a test certificate (clearly named so)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from concejo.signatures.pki import create_test_pki
+
+    _ca, seal = create_test_pki(
+        directory=Path(settings.DATA_DIR) / "pki" / entity.dir3_code,
+        entity_name=entity.name,
+        nif=entity.nif,
+        password=settings.SEAL_PASSWORD,
+    )
+    organization.entity_seal_set(actor=SYSTEM, entity=entity, path=str(seal))
 
 
 def _demo_pdf(title: str, text: str) -> bytes:

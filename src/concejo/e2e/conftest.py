@@ -5,8 +5,6 @@ import shutil
 
 import pytest
 
-from concejo.registry.tests.conftest import isolated_media, registry_setup  # noqa: F401
-
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 

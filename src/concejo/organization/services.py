@@ -342,3 +342,17 @@ def office_update(
         actor=actor, action="organization.office.update", entity=office.entity, target=office
     )
     return office
+
+
+@audited_service("organization.entity.seal")
+def entity_seal_set(*, actor: Actor, entity: Entity, path: str) -> Entity:
+    """Point the entity at its seal certificate (PKCS#12; the password is a setting)."""
+    from concejo.signatures.seal import seal_signer
+
+    entity = Entity.objects.select_for_update().get(pk=entity.pk)
+    require_role(actor, entity, Role.ADMINISTRATOR)
+    entity.seal_certificate_path = (path or "").strip()
+    seal_signer(entity)  # refuses a file that cannot be opened or has expired
+    entity.save(update_fields=["seal_certificate_path", "updated_at"])
+    audit_record(actor=actor, action="organization.entity.seal", entity=entity, target=entity)
+    return entity

@@ -11,8 +11,12 @@ from django.utils import timezone
 
 from concejo.core.csv_codes import new_csv_code
 from concejo.core.filetypes import extension_for
+from concejo.signatures.seal import seal_pdf
 from concejo.verification.models import IssuedDocument
 from concejo.verification.renderers import renderer_for
+
+# Documents the platform itself produces (not citizens' files kept as copies).
+SEALED_KINDS = {"registry.receipt"}  # generated documents are sealed when made
 
 
 def document_issue(
@@ -56,6 +60,9 @@ def document_content(document: IssuedDocument) -> bytes:
             document.refresh_from_db()
             return document_content(document)
         content = renderer_for(locked.kind)(locked)
+        if locked.mime_type == "application/pdf" and locked.kind in SEALED_KINDS:
+            # Every PDF the platform issues carries the entity's seal when it has one.
+            content = seal_pdf(locked.entity, content, reason=locked.title)
         extension = extension_for(locked.mime_type)
         locked.file.save(
             f"{locked.entity_id}/{locked.issued_at:%Y}/{locked.csv_code}.{extension}",

@@ -1,1 +1,0 @@
-from concejo.registry.tests.conftest import isolated_media, registry_setup  # noqa: F401
