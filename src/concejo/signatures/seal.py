@@ -7,13 +7,40 @@ import io
 from functools import lru_cache
 from pathlib import Path
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from django.conf import settings
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
+from pyhanko.sign.general import get_pyca_cryptography_hash
 from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata
 
 from concejo.core.errors import ValidationFailed
+
+# Room kept in the PDF for the CMS container (RSA-2048 seal + its chain is ~4 KB):
+# reserving it avoids pyHanko's dry-run signature to estimate the size.
+SIGNATURE_BYTES = 16384
+
+
+class SealSigner(signers.SimpleSigner):
+    """SimpleSigner that parses its private key once instead of on every signature."""
+
+    _loaded_key = None
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+        try:
+            algorithm = mechanism.signature_algo
+        except ValueError:
+            algorithm = mechanism["algorithm"].native
+        if algorithm not in ("rsassa_pkcs1v15", "sha256_rsa", "sha384_rsa", "sha512_rsa"):
+            return super().sign_raw(data, digest_algorithm)
+        if self._loaded_key is None:
+            self._loaded_key = serialization.load_der_private_key(
+                self.signing_key.dump(), password=None
+            )
+        return self._loaded_key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
 
 
 def _failure(message: str) -> ValidationFailed:
@@ -23,17 +50,21 @@ def _failure(message: str) -> ValidationFailed:
 
 
 @lru_cache(maxsize=32)
-def _signer(path: str, password: str, mtime: float) -> signers.SimpleSigner:
+def _signer(path: str, password: str, mtime: float) -> SealSigner:
     try:
-        signer = signers.SimpleSigner.load_pkcs12(path, passphrase=password.encode() or None)
+        loaded = signers.SimpleSigner.load_pkcs12(path, passphrase=password.encode() or None)
     except (ValueError, OSError) as exc:
         raise _failure(_("No se puede abrir el certificado de sello (¿contraseña?).")) from exc
-    if signer is None:
+    if loaded is None:
         raise _failure(_("No se puede abrir el certificado de sello (¿contraseña?)."))
-    return signer
+    return SealSigner(
+        signing_cert=loaded.signing_cert,
+        signing_key=loaded.signing_key,
+        cert_registry=loaded.cert_registry,
+    )
 
 
-def seal_signer(entity) -> signers.SimpleSigner | None:
+def seal_signer(entity) -> SealSigner | None:
     """The entity's seal, or None when it has none configured."""
     path = (entity.seal_certificate_path or "").strip()
     if not path:
@@ -64,5 +95,7 @@ def seal_pdf(entity, content: bytes, *, reason: str) -> bytes:
         md_algorithm="sha256",
     )
     out = io.BytesIO()
-    signers.PdfSigner(metadata, signer=signer).sign_pdf(writer, output=out)
+    signers.PdfSigner(metadata, signer=signer).sign_pdf(
+        writer, output=out, bytes_reserved=SIGNATURE_BYTES
+    )
     return out.getvalue()
