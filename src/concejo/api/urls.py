@@ -7,6 +7,7 @@ from concejo.organization import api as organization_api
 from concejo.people import api as people_api
 from concejo.procedures import api as procedures_api
 from concejo.registry import api as registry_api
+from concejo.signatures import api as signatures_api
 from concejo.verification import api as verification_api
 
 app_name = "api"
@@ -108,6 +109,9 @@ urlpatterns = [
         name="registry-sicres",
     ),
     path("registry/sicres", registry_api.SicresImportView.as_view(), name="registry-sicres-import"),
+    path(
+        "signatures/verify", signatures_api.VerifySignaturesView.as_view(), name="signatures-verify"
+    ),
     path("csv/<str:code>", verification_api.CsvDocumentView.as_view(), name="csv"),
     path("csv/<str:code>/content", verification_api.CsvContentView.as_view(), name="csv-content"),
     path("cases", cases_api.CaseListView.as_view(), name="cases"),

@@ -236,6 +236,8 @@ OUTBOX_MODE = env_str("OUTBOX_MODE", "inline")
 
 # Password of the entities' seal certificates (PKCS#12 files named on each entity).
 SEAL_PASSWORD = env_str("SEAL_PASSWORD", "" if PRODUCTION else "concejo-sello-pruebas")
+# Certification authorities whose signatures the verifier trusts (PEM/DER files).
+TRUSTED_CA_FILES = env_list("TRUSTED_CA_FILES", [])
 
 # --- Concejo --------------------------------------------------------------
 # Representation (apoderamiento) may be granted for at most this many years (art. 6 Ley 39/2015).

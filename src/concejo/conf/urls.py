@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from concejo.core.health import healthz
+from concejo.signatures.views import verify_signatures
 
 admin.site.site_header = "Concejo · Administración"
 admin.site.site_title = "Concejo"
@@ -12,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("concejo.api.urls")),
     path("backoffice/", include("concejo.backoffice.urls")),
+    path("verificar/firma/", verify_signatures, name="verify-signatures"),
     path("verificar/", include("concejo.verification.urls")),
     path("", include("concejo.sede.urls")),
 ]

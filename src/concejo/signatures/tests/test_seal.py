@@ -108,3 +108,58 @@ def test_documents_generated_from_templates_are_sealed(sealed_council, registry_
     report = pdfsig(stored(document), tmp_path)
     assert "Signature is Valid" in report
     assert document_content(document.issued) == stored(document)  # the CSV gives the sealed file
+
+
+def test_anyone_checks_the_signatures_of_a_pdf(
+    sealed_council, registry_setup, api_key_for, client, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from concejo.registry.models import RegistryEntry
+    from concejo.registry.tests.test_api import body
+
+    writer = api_key_for(sealed_council, "registry:write")
+    with django_capture_on_commit_callbacks(execute=True):
+        writer.post("/api/v1/registry/entries", body(), format="json")
+    sealed = document_content(RegistryEntry.objects.get().receipt)
+
+    report = client.post(
+        "/api/v1/signatures/verify", {"file": SimpleUploadedFile("j.pdf", sealed)}
+    ).json()
+    (signature,) = report["signatures"]
+    assert (signature["intact"], signature["trusted"], signature["covers_whole_file"]) == (
+        True,
+        True,
+        True,
+    )
+    assert "SELLO DE PRUEBAS" in signature["signer"]
+    assert signature["signed_at"]
+
+    tampered = sealed.replace(b"Justificante", b"Justificanto", 1)
+    bad = client.post(
+        "/api/v1/signatures/verify", {"file": SimpleUploadedFile("j.pdf", tampered)}
+    ).json()
+    assert bad["signatures"][0]["intact"] is False
+
+    from reportlab.platypus import Paragraph
+
+    from concejo.core.pdf import BODY, build_pdf
+
+    plain = build_pdf(
+        [Paragraph("Sin firmar", BODY)], title="x", author="x", footer=lambda c, d: None
+    )
+    unsigned = client.post(
+        "/api/v1/signatures/verify", {"file": SimpleUploadedFile("a.pdf", plain)}
+    )
+    assert (unsigned.status_code, unsigned.json()["code"]) == (400, "no_signatures")
+    not_pdf = client.post(
+        "/api/v1/signatures/verify", {"file": SimpleUploadedFile("a.pdf", b"hola")}
+    )
+    assert not_pdf.json()["code"] == "not_a_pdf"
+
+    page = client.post(
+        "/verificar/firma/", {"fichero": SimpleUploadedFile("justificante.pdf", sealed)}
+    )
+    assert "Firma válida." in page.content.decode()
+    page = client.post("/verificar/firma/", {"fichero": SimpleUploadedFile("x.pdf", b"hola")})
+    assert page.status_code == 400 and "El fichero no es un PDF." in page.content.decode()
