@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from concejo.backoffice import case_views, views
+from concejo.backoffice.auth import GuardedAuthenticationForm
 
 app_name = "backoffice"
 
@@ -9,7 +10,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path(
         "entrar/",
-        auth_views.LoginView.as_view(template_name="backoffice/login.html"),
+        auth_views.LoginView.as_view(
+            template_name="backoffice/login.html", authentication_form=GuardedAuthenticationForm
+        ),
         name="login",
     ),
     path("salir/", auth_views.LogoutView.as_view(next_page="/backoffice/entrar/"), name="logout"),
