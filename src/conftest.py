@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from django.db import connection
 from rest_framework.test import APIClient
@@ -47,7 +49,7 @@ def api_key_for(db):
         issued = api_key_issue(
             actor=Actor.system(),
             entity=entity,
-            name=f"app-{entity.dir3_code}-{'-'.join(scopes)}",
+            name=f"app-{entity.dir3_code}-{hashlib.sha256(' '.join(scopes).encode()).hexdigest()[:12]}",
             scopes=list(scopes),
         )
         client = APIClient()

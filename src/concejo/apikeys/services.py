@@ -55,6 +55,8 @@ def api_key_issue(
     name = (name or "").strip()
     if not name:
         raise field_error("name", _("Este campo es obligatorio."), code="required")
+    if len(name) > 100:
+        raise field_error("name", _("El nombre admite 100 caracteres."), code="too_long")
     scopes = clean_scopes(scopes)
     application, created = ApiApplication.objects.get_or_create(
         entity=entity, name=name, defaults={"scopes": scopes, "description": description}

@@ -83,3 +83,8 @@ def test_keys_of_an_inactive_entity_stop_working(council):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get("/api/v1/people/persons").status_code == 401
+
+
+def test_an_over_long_application_name_is_a_clear_error(council):
+    with pytest.raises(CommandError, match="100 caracteres"):
+        create_key("--name", "x" * 101, "--entity", council.dir3_code, "--scopes", "people:read")
