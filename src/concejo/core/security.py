@@ -41,3 +41,32 @@ class SecurityHeadersMiddleware:
             # Pages with personal data are not kept by browsers or shared caches.
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse bodies over DATA_UPLOAD_MAX_MEMORY_SIZE before anything reads them.
+
+    Django enforces that limit only when request.body is read; DRF's parsers read
+    the stream, so without this a huge JSON body would be loaded into memory.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.http import HttpResponse, JsonResponse
+
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit and length > limit:
+            message = f"La petición supera el tamaño máximo ({limit // (1024 * 1024)} MB)."
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"code": "request_too_large", "message": message, "fields": {}}, status=413
+                )
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

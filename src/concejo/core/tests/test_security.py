@@ -45,3 +45,12 @@ def test_a_successful_sign_in_clears_earlier_failures(client, council, settings)
     client.post("/backoffice/entrar/", {"username": "teresa", "password": "mala"})
     ok = client.post("/backoffice/entrar/", {"username": "teresa", "password": "Una-clave-larga-1"})
     assert ok.status_code == 302
+
+
+def test_bodies_over_the_limit_are_refused_before_being_read(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    response = client.post(
+        "/api/v1/registry/entries", data="x" * (1024 * 1024 + 10), content_type="application/json"
+    )
+    assert response.status_code == 413
+    assert response.json()["code"] == "request_too_large"
