@@ -276,11 +276,15 @@ def case_transition(*, actor: Actor, case: Case, to_status: str, reason: str = "
     return case
 
 
-def _incorporate(actor: Actor, case: Case, document: Document) -> CaseDocument:
+def _ensure_open_index(case: Case) -> None:
     if case.index_closed_at is not None:
         raise Conflict(
             _("El expediente está cerrado: su índice no admite documentos."), code="case_closed"
         )
+
+
+def _incorporate(actor: Actor, case: Case, document: Document) -> CaseDocument:
+    _ensure_open_index(case)
     if document.entity_id != case.entity_id:
         raise field_error(
             "document", _("El documento es de otra entidad."), code="unknown_document"
@@ -463,10 +467,7 @@ def case_document_upload(
     """Store a new document and incorporate it into the case's index."""
     case = _locked(case)
     _require_worker(actor, case)
-    if case.index_closed_at is not None:
-        raise Conflict(
-            _("El expediente está cerrado: su índice no admite documentos."), code="case_closed"
-        )
+    _ensure_open_index(case)
     document = document_create(
         actor=actor,
         entity=case.entity,
@@ -556,10 +557,7 @@ def case_document_generate(
 
     case = _locked(case)
     _require_worker(actor, case)
-    if case.index_closed_at is not None:
-        raise Conflict(
-            _("El expediente está cerrado: su índice no admite documentos."), code="case_closed"
-        )
+    _ensure_open_index(case)
     if template.entity_id != case.entity_id or not template.active:
         raise field_error("template", _("Plantilla no disponible."), code="unknown_template")
     document_id = uuid.uuid4()
