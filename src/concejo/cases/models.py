@@ -153,8 +153,12 @@ class CaseEvent(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("tipo"), max_length=30)
-    from_status = models.CharField(_("estado anterior"), max_length=20, blank=True)
-    to_status = models.CharField(_("estado nuevo"), max_length=20, blank=True)
+    from_status = models.CharField(
+        _("estado anterior"), max_length=20, blank=True, choices=CaseStatus.choices
+    )
+    to_status = models.CharField(
+        _("estado nuevo"), max_length=20, blank=True, choices=CaseStatus.choices
+    )
     detail = models.TextField(_("detalle"), blank=True)
     author = models.CharField(_("autor"), max_length=200)
     created_at = models.DateTimeField(_("fecha"), auto_now_add=True)

@@ -157,7 +157,7 @@ def test_a_handler_opens_and_works_a_case_from_the_desk(
     )
     assert "no puede pasar" in bad.content.decode()
     view = client.get(f"/backoffice/expedientes/{case.pk}/").content.decode()
-    assert "Informe técnico" in view and "open → in_progress" in view
+    assert "Informe técnico" in view and "Abierto → En tramitación" in view
     listing = client.get("/backoffice/expedientes/", {"q": "ventanilla"}).content.decode()
     assert case.case_code in listing
     outsider = MembershipFactory(
