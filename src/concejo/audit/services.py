@@ -80,6 +80,14 @@ def audit_record_read(*, actor: Actor, entity, target: models.Model, purpose: st
     )
 
 
+def audit_record_list_read(*, actor: Actor, entity, action: str, ids: list[str]) -> None:
+    """A page of a list with personal data was shown: one read row naming its objects."""
+    if ids:
+        audit_record(
+            actor=actor, action=action, entity=entity, outcome=Outcome.READ, details={"ids": ids}
+        )
+
+
 def audited_service(action: str) -> Callable:
     """Run a service in one transaction; if it fails, record the refusal after rollback.
 

@@ -14,21 +14,9 @@ from concejo.cases.workflow import FINISHED
 from concejo.core.actors import Actor
 from concejo.core.errors import NotFound
 from concejo.core.search import full_text_filter
-from concejo.organization.models import Entity, Membership, Role
-from concejo.organization.selectors import actor_has_role, units_in_subtree
+from concejo.organization.models import Entity, Role
+from concejo.organization.selectors import actor_has_role, unit_ids_for_actor
 from concejo.people.selectors import compact_id
-
-
-def _units(actor: Actor, entity: Entity, roles=None) -> set:
-    memberships = Membership.objects.filter(
-        user=actor.user, entity=entity, active=True, unit__isnull=False
-    )
-    if roles:
-        memberships = memberships.filter(role__in=roles)
-    ids: set = set()
-    for membership in memberships.select_related("unit"):
-        ids |= set(units_in_subtree(membership.unit).values_list("pk", flat=True))
-    return ids
 
 
 def cases_visible(*, actor: Actor, entity: Entity) -> QuerySet[Case]:
@@ -45,8 +33,8 @@ def cases_visible(*, actor: Actor, entity: Entity) -> QuerySet[Case]:
         return cases.none()
     if actor.user.is_superuser or actor_has_role(actor, entity, [Role.AUDITOR]):
         return cases
-    units = _units(actor, entity)
-    head_units = _units(actor, entity, [Role.UNIT_HEAD])
+    units = unit_ids_for_actor(actor, entity)
+    head_units = unit_ids_for_actor(actor, entity, [Role.UNIT_HEAD])
     return cases.filter(
         Q(responsible_unit_id__in=units) & ~Q(confidentiality=Confidentiality.CONFIDENTIAL)
         | Q(responsible_unit_id__in=head_units)
@@ -98,7 +86,7 @@ def case_get(*, actor: Actor, entity: Entity, case_id, purpose: str = "") -> Cas
 def tasks_for(*, actor: Actor, entity: Entity) -> QuerySet[Task]:
     """Open tasks assigned to the employee or to their units."""
     return Task.objects.filter(
-        Q(assigned_user=actor.user) | Q(assigned_unit_id__in=_units(actor, entity)),
+        Q(assigned_user=actor.user) | Q(assigned_unit_id__in=unit_ids_for_actor(actor, entity)),
         case__entity=entity,
         status=TaskStatus.OPEN,
     ).select_related("case")

@@ -72,6 +72,15 @@ class Throttled(ApplicationError):
     default_message = _("Demasiadas peticiones; inténtelo de nuevo más tarde.")
 
 
+def require_choice(value, choices, field: str):
+    """`value` must be one of a TextChoices' values; otherwise a field error."""
+    if value not in choices.values:
+        raise field_error(
+            field, _("Valor no permitido: «%(v)s».") % {"v": value}, code="invalid_choice"
+        )
+    return value
+
+
 def field_error(field: str, message: str, *, code: str = "invalid") -> ValidationFailed:
     """A validation error about one field, with a specific stable code."""
     return ValidationFailed(message, code=code, fields={field: message})

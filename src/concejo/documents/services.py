@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from concejo.audit.services import audit_record, audited_service
 from concejo.core.actors import Actor
-from concejo.core.errors import Conflict, field_error
+from concejo.core.errors import Conflict, field_error, require_choice
 from concejo.documents.models import (
     Document,
     DocumentStatus,
@@ -38,13 +38,6 @@ def eni_document_identifier(entity: Entity, year: int, document_id: uuid.UUID) -
     return f"ES_{entity.dir3_code}_{year}_{document_id.hex[:30].upper()}"
 
 
-def _choice(value, choices, field):
-    if value not in choices.values:
-        raise field_error(
-            field, _("Valor no permitido: «%(v)s».") % {"v": value}, code="invalid_choice"
-        )
-
-
 @audited_service("documents.document.create")
 def document_create(
     *,
@@ -66,9 +59,9 @@ def document_create(
     title = (title or "").strip()
     if not title:
         raise field_error("title", _("Indique el título del documento."), code="required")
-    _choice(document_type, DocumentType, "document_type")
-    _choice(origin, Origin, "origin")
-    _choice(elaboration_state, ElaborationState, "elaboration_state")
+    require_choice(document_type, DocumentType, "document_type")
+    require_choice(origin, Origin, "origin")
+    require_choice(elaboration_state, ElaborationState, "elaboration_state")
     if elaboration_state in COPIES and not origin_document.strip():
         raise field_error(
             "origin_document",
@@ -259,7 +252,7 @@ def document_template_save(
     from concejo.documents.templates import template_compile
 
     require_role(actor, entity, Role.ADMINISTRATOR)
-    _choice(document_type, DocumentType, "document_type")
+    require_choice(document_type, DocumentType, "document_type")
     if not (name or "").strip() or not (title or "").strip() or not (body or "").strip():
         raise field_error("body", _("Nombre, título y texto son obligatorios."), code="required")
     template_compile(body)

@@ -93,6 +93,21 @@ def memberships_for_user(user) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user, active=True).select_related("entity", "unit")
 
 
+def unit_ids_for_actor(actor: Actor, entity: Entity, roles=None) -> set:
+    """The units (with their subtrees) where an employee holds a role (optionally one of `roles`)."""
+    if actor.user is None:
+        return set()
+    memberships = Membership.objects.filter(
+        user=actor.user, entity=entity, active=True, unit__isnull=False
+    )
+    if roles:
+        memberships = memberships.filter(role__in=roles)
+    ids: set = set()
+    for membership in memberships.select_related("unit"):
+        ids |= set(units_in_subtree(membership.unit).values_list("pk", flat=True))
+    return ids
+
+
 def units_in_subtree(unit: Unit) -> QuerySet[Unit]:
     """The unit and every unit below it (trees are shallow: área → servicio → sección)."""
     ids = {unit.pk}

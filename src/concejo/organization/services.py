@@ -14,7 +14,7 @@ from stdnum.es import nif as es_nif
 
 from concejo.audit.services import audit_record, audited_service
 from concejo.core.actors import Actor
-from concejo.core.errors import PermissionDenied, ValidationFailed, field_error
+from concejo.core.errors import PermissionDenied, ValidationFailed, field_error, require_choice
 from concejo.organization.models import (
     Entity,
     EntityType,
@@ -26,14 +26,6 @@ from concejo.organization.models import (
 )
 from concejo.organization.selectors import require_role
 from concejo.organization.validation import clean_dir3, clean_ine, ensure_code_free
-
-
-def _clean_choice(value: str, choices, field: str) -> str:
-    if value not in choices.values:
-        raise field_error(
-            field, _("Valor no permitido: «%(v)s».") % {"v": value}, code="invalid_choice"
-        )
-    return value
 
 
 def _clean_name(value: str, field: str = "name") -> str:
@@ -59,7 +51,7 @@ def entity_create(
     if not (actor.is_system or (actor.user is not None and actor.user.is_superuser)):
         raise PermissionDenied(_("Solo un superadministrador puede dar de alta entidades."))
     name = _clean_name(name)
-    _clean_choice(entity_type, EntityType, "entity_type")
+    require_choice(entity_type, EntityType, "entity_type")
     code = clean_dir3(dir3_code)
     ensure_code_free(code)
     if not es_nif.is_valid(nif or ""):
@@ -95,7 +87,7 @@ def unit_create(
 ) -> Unit:
     require_role(actor, entity, Role.ADMINISTRATOR)
     name = _clean_name(name)
-    _clean_choice(level, UnitLevel, "level")
+    require_choice(level, UnitLevel, "level")
     code = clean_dir3(dir3_code)
     ensure_code_free(code)
     if parent is not None and parent.entity_id != entity.pk:
@@ -161,7 +153,7 @@ def unit_update(
     before = {"name": unit.name, "dir3_code": unit.dir3_code, "valid_to": str(unit.valid_to)}
     unit.name = _clean_name(name)
     unit.dir3_code = code
-    unit.level = _clean_choice(level, UnitLevel, "level")
+    unit.level = require_choice(level, UnitLevel, "level")
     unit.parent = parent
     unit.valid_from = valid_from
     unit.valid_to = valid_to
@@ -207,7 +199,7 @@ def membership_grant(
     *, actor: Actor, user, entity: Entity, role: str, unit: Unit | None = None
 ) -> Membership:
     require_role(actor, entity, Role.ADMINISTRATOR)
-    _clean_choice(role, Role, "role")
+    require_choice(role, Role, "role")
     if unit is not None and unit.entity_id != entity.pk:
         raise field_error("unit", _("La unidad pertenece a otra entidad."), code="unknown_unit")
     membership, created = Membership.objects.get_or_create(

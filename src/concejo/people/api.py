@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from concejo.api.actors import api_actor
 from concejo.api.views import ServiceAPIView
+from concejo.audit.services import audit_record_list_read
 from concejo.core.errors import NotFound, field_error
 from concejo.people import selectors, services
 from concejo.people.models import (
@@ -100,8 +101,11 @@ class PersonListView(ServiceAPIView):
         actor = api_actor(request)
         people = selectors.person_list(actor=actor, entity=_entity(request))
         response = self.paginate(people.select_related("entity"), PersonSerializer)
-        selectors.person_list_read(
-            actor=actor, entity=_entity(request), ids=[p["id"] for p in response.data["results"]]
+        audit_record_list_read(
+            actor=actor,
+            entity=_entity(request),
+            action="people.person.list",
+            ids=[p["id"] for p in response.data["results"]],
         )
         return response
 

@@ -8,8 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from concejo.audit.models import Outcome
-from concejo.audit.services import audit_record, audit_record_read
+from concejo.audit.services import audit_record_read
 from concejo.core.actors import Actor
 from concejo.core.errors import NotFound
 from concejo.organization.models import Entity, Role
@@ -28,18 +27,6 @@ PERSON_READERS = (
 def person_list(*, actor: Actor, entity: Entity) -> QuerySet[Person]:
     require_role(actor, entity, *PERSON_READERS)
     return Person.objects.filter(entity=entity)
-
-
-def person_list_read(*, actor: Actor, entity: Entity, ids: list[str]) -> None:
-    """A page of interesados was shown: one audit row naming them."""
-    if ids:
-        audit_record(
-            actor=actor,
-            action="people.person.list",
-            entity=entity,
-            outcome=Outcome.READ,
-            details={"persons": ids},
-        )
 
 
 def person_get(*, actor: Actor, person_id, purpose: str = "") -> Person:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from concejo.audit.services import audit_record, audited_service
 from concejo.core.actors import Actor
-from concejo.core.errors import Conflict, ValidationFailed, field_error
+from concejo.core.errors import Conflict, ValidationFailed, field_error, require_choice
 from concejo.organization.models import Entity, Role
 from concejo.organization.selectors import require_role
 from concejo.people.dates import add_years
@@ -51,20 +51,12 @@ PERSON_FIELDS = (
 )
 
 
-def _choice(value: str, choices, field: str) -> str:
-    if value not in choices.values:
-        raise field_error(
-            field, _("Valor no permitido: «%(v)s».") % {"v": value}, code="invalid_choice"
-        )
-    return value
-
-
 def person_clean(
     *, kind: str, id_type: str, id_number: str, data: dict[str, Any]
 ) -> dict[str, Any]:
     """Validate and normalise a person's data; raises ValidationFailed naming the fields."""
-    _choice(kind, PersonKind, "kind")
-    _choice(id_type, IdType, "id_type")
+    require_choice(kind, PersonKind, "kind")
+    require_choice(id_type, IdType, "id_type")
     clean: dict[str, Any] = {f: (data.get(f) or "").strip() for f in PERSON_FIELDS}
     clean["kind"] = kind
     clean["id_type"] = id_type
@@ -202,7 +194,7 @@ def representation_grant(
     procedure_codes: list[str] | None = None,
 ) -> Representation:
     require_role(actor, entity, *PERSON_WRITERS)
-    _choice(scope, RepresentationScope, "scope")
+    require_choice(scope, RepresentationScope, "scope")
     for field, person in (("grantor", grantor), ("representative", representative)):
         if person.entity_id != entity.pk:
             raise field_error(

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from concejo.api.actors import api_actor
 from concejo.api.views import ServiceAPIView
+from concejo.audit.services import audit_record_list_read
 from concejo.core.errors import NotFound, ValidationFailed, field_error
 from concejo.organization.models import Office
 from concejo.organization.selectors import unit_get_by_dir3
@@ -230,8 +231,11 @@ class EntryListView(ServiceAPIView):
             "procedure_version", "office",
         ).prefetch_related("interested__person", "attachments")  # fmt: skip
         response = self.paginate(entries, EntrySerializer)
-        selectors.registry_list_read(
-            actor=api_actor(request), entity=entity, ids=[e["id"] for e in response.data["results"]]
+        audit_record_list_read(
+            actor=api_actor(request),
+            entity=entity,
+            action="registry.entry.list",
+            ids=[e["id"] for e in response.data["results"]],
         )
         return response
 

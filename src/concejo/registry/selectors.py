@@ -7,13 +7,12 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from concejo.audit.models import Outcome
-from concejo.audit.services import audit_record, audit_record_read
+from concejo.audit.services import audit_record_read
 from concejo.core.actors import Actor
 from concejo.core.errors import NotFound, PermissionDenied
 from concejo.core.text import normalise
-from concejo.organization.models import Entity, Membership, Role
-from concejo.organization.selectors import actor_has_role, units_in_subtree
+from concejo.organization.models import Entity, Role
+from concejo.organization.selectors import actor_has_role, unit_ids_for_actor
 from concejo.people.selectors import compact_id
 from concejo.registry.models import DistributionStatus, RegistryEntry
 
@@ -21,23 +20,11 @@ from concejo.registry.models import DistributionStatus, RegistryEntry
 WHOLE_REGISTRY = (Role.REGISTRY_CLERK, Role.AUDITOR)
 
 
-def actor_unit_ids(actor: Actor, entity: Entity) -> set:
-    """The units (with their subtrees) where an employee holds a role."""
-    if actor.user is None:
-        return set()
-    ids: set = set()
-    for membership in Membership.objects.filter(
-        user=actor.user, entity=entity, active=True, unit__isnull=False
-    ).select_related("unit"):
-        ids |= set(units_in_subtree(membership.unit).values_list("pk", flat=True))
-    return ids
-
-
 def registry_entries(*, actor: Actor, entity: Entity) -> QuerySet[RegistryEntry]:
     entries = RegistryEntry.objects.filter(entity=entity)
     if actor_has_role(actor, entity, WHOLE_REGISTRY):
         return entries
-    units = actor_unit_ids(actor, entity)
+    units = unit_ids_for_actor(actor, entity)
     if not units:
         raise PermissionDenied()
     return entries.filter(Q(current_unit_id__in=units) | Q(destination_unit_id__in=units))
@@ -79,7 +66,7 @@ def registry_entry_search(
 
 def unit_inbox(*, actor: Actor, entity: Entity) -> QuerySet[RegistryEntry]:
     """Entries waiting in the actor's units (registry staff: also the general registry's)."""
-    units = actor_unit_ids(actor, entity)
+    units = unit_ids_for_actor(actor, entity)
     if actor_has_role(actor, entity, WHOLE_REGISTRY) and entity.registry_unit_id:
         units.add(entity.registry_unit_id)
     return RegistryEntry.objects.filter(
@@ -87,15 +74,6 @@ def unit_inbox(*, actor: Actor, entity: Entity) -> QuerySet[RegistryEntry]:
         current_unit_id__in=units,
         distribution_status__in=[DistributionStatus.PENDING, DistributionStatus.RETURNED],
     ).select_related("current_unit")
-
-
-def registry_list_read(*, actor: Actor, entity: Entity, ids: list[str]) -> None:
-    """A page of entries (with interesados' names and documents) was shown: one audit row."""
-    if ids:
-        audit_record(
-            actor=actor, action="registry.entry.list", entity=entity, outcome=Outcome.READ,
-            details={"entries": ids},
-        )  # fmt: skip
 
 
 def registry_entry_get(

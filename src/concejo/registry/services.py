@@ -18,7 +18,7 @@ from concejo.core.text import normalise
 from concejo.deadlines.computation import filing_effective_time
 from concejo.deadlines.selectors import calendar_for
 from concejo.organization.models import Entity, Office, Role, Unit
-from concejo.organization.selectors import actor_has_role, require_role
+from concejo.organization.selectors import actor_has_role, require_role, unit_ids_for_actor
 from concejo.outbox.services import outbox_enqueue
 from concejo.people.models import Person
 from concejo.people.selectors import representation_valid
@@ -325,11 +325,9 @@ def _locked_entry(entry: RegistryEntry) -> RegistryEntry:
 
 def _require_unit_member(actor: Actor, entry: RegistryEntry) -> None:
     """The unit holding the entry (or the registry staff) may move it."""
-    from concejo.registry.selectors import actor_unit_ids
-
     if actor_has_role(actor, entry.entity, REGISTRY_WRITERS):
         return
-    if entry.current_unit_id in actor_unit_ids(actor, entry.entity):
+    if entry.current_unit_id in unit_ids_for_actor(actor, entry.entity):
         return
     raise PermissionDenied()
 
