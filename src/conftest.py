@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 
 import pytest
 from django.db import connection
@@ -45,12 +46,13 @@ def other_entity(db):
 def api_key_for(db):
     """Issue a real key and return a client that sends it."""
 
-    def make(entity, *scopes: str) -> APIClient:
+    def make(entity, *scopes: str, user=None) -> APIClient:
         issued = api_key_issue(
             actor=Actor.system(),
             entity=entity,
             name=f"app-{entity.dir3_code}-{hashlib.sha256(' '.join(scopes).encode()).hexdigest()[:12]}",
             scopes=list(scopes),
+            user=user,
         )
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Token {issued.secret}")
@@ -93,3 +95,15 @@ def registry_setup(council):
     council.refresh_from_db()
     office = OfficeFactory(entity=council, code="O00000001", name="Oficina de la Plaza Mayor")
     return {"general": general, "licences": licences, "works": works, "office": office}
+
+
+@pytest.fixture
+def sealed_council(council, settings, tmp_path):
+    """The council with a test seal certificate (made by `concejo create_test_seal`)."""
+    from django.core.management import call_command
+
+    settings.DATA_DIR = tmp_path
+    with open(os.devnull, "w") as devnull:
+        call_command("create_test_seal", "--entity", council.dir3_code, stdout=devnull)
+    council.refresh_from_db()
+    return council

@@ -110,12 +110,44 @@ urlpatterns = [
     ),
     path("registry/sicres", registry_api.SicresImportView.as_view(), name="registry-sicres-import"),
     path(
+        "signatures/requests",
+        signatures_api.SignatureRequestListView.as_view(),
+        name="signature-requests",
+    ),
+    path(
+        "signatures/requests/<uuid:request_id>",
+        signatures_api.SignatureRequestDetailView.as_view(),
+        name="signature-request",
+    ),
+    path(
+        "signatures/requests/<uuid:request_id>/sign",
+        signatures_api.SignatureDecisionView.as_view(decision="sign"),
+        name="signature-sign",
+    ),
+    path(
+        "signatures/requests/<uuid:request_id>/reject",
+        signatures_api.SignatureDecisionView.as_view(decision="reject"),
+        name="signature-reject",
+    ),
+    path(
+        "signatures/requests/<uuid:request_id>/cancel",
+        signatures_api.SignatureDecisionView.as_view(decision="cancel"),
+        name="signature-cancel",
+    ),
+    path(
+        "documents/<uuid:document_id>/signatures",
+        signatures_api.DocumentSignaturesView.as_view(),
+        name="document-signatures",
+    ),
+    path(
         "signatures/verify", signatures_api.VerifySignaturesView.as_view(), name="signatures-verify"
     ),
     path("csv/<str:code>", verification_api.CsvDocumentView.as_view(), name="csv"),
     path("csv/<str:code>/content", verification_api.CsvContentView.as_view(), name="csv-content"),
     path("cases", cases_api.CaseListView.as_view(), name="cases"),
     path("cases/<uuid:case_id>", cases_api.CaseDetailView.as_view(), name="case"),
+    path("cases/<uuid:case_id>/eni", cases_api.CaseEniExportView.as_view(), name="case-eni"),
+    path("cases/eni", cases_api.CaseEniImportView.as_view(), name="case-eni-import"),
     path(
         "cases/<uuid:case_id>/transitions",
         cases_api.CaseTransitionView.as_view(),

@@ -1,5 +1,6 @@
 """API applications (integrations, other systems) and their hashed keys."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +34,11 @@ class ApiKey(EntityScopedModel):
     application = models.ForeignKey(
         ApiApplication, verbose_name=_("aplicación"), on_delete=models.CASCADE, related_name="keys"
     )
+    # A personal key acts as this employee (e.g. a signer using a portafirmas app).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("empleado"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="api_keys",
+    )  # fmt: skip
     prefix = models.CharField(_("prefijo"), max_length=12, unique=True)
     key_hash = models.CharField(_("hash de la clave"), max_length=64)
     revoked_at = models.DateTimeField(_("revocada el"), null=True, blank=True)

@@ -15,4 +15,6 @@ SCOPES = {
     "cases:write": _("Abrir y tramitar expedientes"),
     "documents:read": _("Consultar documentos"),
     "documents:write": _("Incorporar documentos"),
+    "signatures:read": _("Consultar peticiones de firma"),
+    "signatures:write": _("Pedir firmas, firmar y rechazar"),
 }

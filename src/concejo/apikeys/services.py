@@ -48,10 +48,21 @@ def clean_scopes(scopes: list[str]) -> list[str]:
 
 @audited_service("apikeys.key.issue")
 def api_key_issue(
-    *, actor: Actor, entity: Entity, name: str, scopes: list[str], description: str = ""
+    *,
+    actor: Actor,
+    entity: Entity,
+    name: str,
+    scopes: list[str],
+    description: str = "",
+    user=None,
 ) -> IssuedKey:
-    """Create (or reuse by name) an application of the entity and issue it a new key."""
+    """Create (or reuse by name) an application of the entity and issue it a new key.
+
+    With `user` the key is personal: requests made with it act as that employee.
+    """
     require_role(actor, entity, Role.ADMINISTRATOR)
+    if user is not None and not entity.memberships.filter(user=user, active=True).exists():
+        raise field_error("user", _("Esa persona no trabaja en esta entidad."), code="unknown_user")
     name = (name or "").strip()
     if not name:
         raise field_error("name", _("Este campo es obligatorio."), code="required")
@@ -78,14 +89,18 @@ def api_key_issue(
         prefix = secrets.token_hex(4)
     secret = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
     key = ApiKey.objects.create(
-        entity=entity, application=application, prefix=prefix, key_hash=_hash(secret)
+        entity=entity, application=application, prefix=prefix, key_hash=_hash(secret), user=user
     )
     audit_record(
         actor=actor,
         action="apikeys.key.issue",
         entity=entity,
         target=key,
-        details={"application": name, "scopes": scopes},
+        details={
+            "application": name,
+            "scopes": scopes,
+            "user": user.get_username() if user else "",
+        },
     )
     return IssuedKey(key=key, secret=secret)
 
@@ -114,7 +129,7 @@ def api_key_authenticate(secret: str) -> ApiKey | None:
             application__active=True,
             application__entity__active=True,
         )
-        .select_related("application", "application__entity")
+        .select_related("application", "application__entity", "user")
         .first()
     )
     if key is None or not hmac.compare_digest(key.key_hash, _hash(secret)):

@@ -44,6 +44,7 @@ def case_list(request):
             "more": page[PAGE - 1].created_at.isoformat() if len(page) > PAGE else None,
             "statuses": CaseStatus.choices,
             "q": request.GET.get("q", ""),
+            "units": organization.unit_list(entity=entity).order_by("name"),
         },
     )
 
@@ -112,16 +113,51 @@ def case_view(request, case_id):
             "document_types": DocumentType.choices,
             "templates": DocumentTemplate.objects.filter(entity=entity, active=True),
             "parties": case.parties.select_related("person"),
-            "index": case.index.select_related("document"),
+            "index": _index_with_signatures(case),
+            "signers": organization.employees_of(entity),
+            "exportable": case.eni_state in ("E02", "E03"),
             "tasks": case.tasks.all(),
             "events": case.events.all(),
         },
     )
 
 
+def _index_with_signatures(case) -> list:
+    """Each index line with the signatures applied to its document (the signature panel)."""
+    from concejo.signatures.models import DocumentSignature
+
+    lines = list(case.index.select_related("document", "document__issued"))
+    found: dict = {}
+    for signature in DocumentSignature.objects.filter(
+        document__in=[line.document_id for line in lines]
+    ).order_by("signed_at"):
+        found.setdefault(signature.document_id, []).append(signature)
+    for line in lines:
+        line.signatures = found.get(line.document_id, [])
+    return lines
+
+
+def _request_signature(request, actor, case) -> None:
+    from concejo.signatures.services import signature_request_create, users_by_username
+
+    positions = [p for p in request.POST.getlist("documents") if p.isdigit()]
+    lines = list(case.index.select_related("document").filter(position__in=positions))
+    if not lines:
+        raise ApplicationError(_("Marque los documentos que se firman."), code="required")
+    signature_request_create(
+        actor=actor, entity=case.entity,
+        subject=request.POST.get("subject") or _("Firma en el expediente %(c)s") % {"c": case.case_code},
+        documents=[line.document for line in lines],
+        signers=users_by_username(case.entity, [u for u in request.POST.getlist("signers") if u]),
+        mode=request.POST.get("mode", "sequential"), case=case,
+    )  # fmt: skip
+
+
 def _act(request, actor, case) -> None:
     action = request.POST.get("action")
-    if action == "transition":
+    if action == "request_signature":
+        _request_signature(request, actor, case)
+    elif action == "transition":
         target = request.POST.get("to", "")
         if target == CaseStatus.CLOSED:
             services.case_close(actor=actor, case=case)

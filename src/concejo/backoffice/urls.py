@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from concejo.backoffice import case_views, views
+from concejo.backoffice import case_views, signature_views, views
 from concejo.backoffice.auth import GuardedAuthenticationForm
 
 app_name = "backoffice"
@@ -23,6 +23,15 @@ urlpatterns = [
     path("expedientes/", case_views.case_list, name="cases"),
     path("expedientes/<uuid:case_id>/", case_views.case_view, name="case"),
     path("tareas/", case_views.my_tasks, name="tasks"),
+    path("portafirmas/", signature_views.signature_inbox, name="signatures"),
+    path(
+        "portafirmas/<uuid:request_id>/",
+        signature_views.signature_decide,
+        name="signature-decide",
+    ),
+    path("documentos/<uuid:document_id>/", signature_views.document_download, name="document"),
+    path("expedientes/<uuid:case_id>/eni", signature_views.case_eni, name="case-eni"),
+    path("expedientes/importar-eni", signature_views.case_eni_upload, name="case-eni-import"),
     path(
         "registro/<uuid:entry_id>/abrir-expediente",
         case_views.case_open_from_entry,

@@ -477,3 +477,58 @@ class DocumentFinalizeView(DocumentDetailView):
             actor=api_actor(request), document=self._document(request, document_id)
         )
         return Response(DocumentSerializer(document).data)
+
+
+class CaseEniExportView(ServiceAPIView):
+    required_scopes = {"GET": "cases:read"}
+
+    @extend_schema(
+        summary="Exporta un expediente cerrado como paquete ENI (zip)",
+        responses={(200, "application/zip"): OpenApiResponse(description="Paquete ENI")},
+    )
+    def get(self, request, case_id):
+        from concejo.cases.eni import case_eni_export
+
+        actor, entity = api_actor(request), _entity(request)
+        case = selectors.case_get(actor=actor, entity=entity, case_id=case_id, purpose="eni_export")
+        bundle = case_eni_export(actor=actor, case=case)
+        response = HttpResponse(bundle, content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="{case.eni_identifier}.zip"'
+        return response
+
+
+class CaseEniImportView(ServiceAPIView):
+    required_scopes = {"POST": "cases:write"}
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        summary="Importa un expediente recibido como paquete ENI (zip)",
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {
+                    "bundle": {"type": "string", "format": "binary"},
+                    "responsible_unit": {"type": "string", "description": "DIR3 de la unidad"},
+                },
+                "required": ["bundle"],
+            }
+        },
+        responses={201: CaseDetailSerializer},
+    )
+    def post(self, request):
+        from concejo.cases.eni import case_eni_import
+
+        actor, entity = api_actor(request), _entity(request)
+        upload = request.FILES.get("bundle")
+        if upload is None:
+            raise field_error("bundle", "Adjunte el paquete ENI (zip).", code="required")
+        dir3 = request.data.get("responsible_unit", "")
+        unit = (
+            unit_get_by_dir3(entity=entity, dir3_code=dir3, field="responsible_unit")
+            if dir3
+            else entity.registry_unit
+        )
+        if unit is None:
+            raise field_error("responsible_unit", "Indique la unidad responsable.", code="required")
+        case = case_eni_import(actor=actor, entity=entity, raw=upload.read(), responsible_unit=unit)
+        return Response(CaseDetailSerializer(case).data, status=status.HTTP_201_CREATED)

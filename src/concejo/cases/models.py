@@ -45,7 +45,8 @@ class Case(EntityScopedModel):
     year = models.PositiveSmallIntegerField(_("año"))
     number = models.PositiveIntegerField(_("número"))
     case_code = models.CharField(_("número de expediente"), max_length=20)
-    eni_identifier = models.CharField(_("identificador ENI"), max_length=60, unique=True)
+    # Unique per entity: a case received from another administration keeps its identifier.
+    eni_identifier = models.CharField(_("identificador ENI"), max_length=60)
     subject = models.CharField(_("asunto"), max_length=250)
     procedure = models.ForeignKey(
         "procedures.Procedure", verbose_name=_("procedimiento"), null=True, blank=True,
@@ -95,6 +96,7 @@ class Case(EntityScopedModel):
         ordering = ("created_at", "id")
         constraints = [
             models.UniqueConstraint(fields=["entity", "year", "number"], name="case_number_once"),
+            models.UniqueConstraint(fields=["entity", "eni_identifier"], name="case_eni_once"),
             models.UniqueConstraint(
                 fields=["origin_entry"],
                 condition=models.Q(origin_entry__isnull=False),

@@ -549,10 +549,12 @@ def case_document_generate(
     *, actor: Actor, case: Case, template, extra: dict | None = None
 ) -> Document:
     """Fill a template with the case's data: a PDF with its CSV, incorporated into the index."""
+    import hashlib
     import uuid
 
     from concejo.documents.templates import render_template_pdf, render_title
     from concejo.signatures.seal import seal_pdf
+    from concejo.signatures.services import record_seal
     from concejo.verification.services import document_issue, verification_url
 
     case = _locked(case)
@@ -572,7 +574,8 @@ def case_document_generate(
         template=template, case=case, extra=extra, csv_display=issued.display_code,
         url=verification_url(issued),
     )  # fmt: skip
-    pdf = seal_pdf(case.entity, pdf, reason=template.name)
+    unsealed = hashlib.sha256(pdf).hexdigest()
+    pdf = seal_pdf(case.entity, pdf, reason=template.name, csv_display=issued.display_code)
     document = document_create(
         actor=actor, entity=case.entity, title=render_title(template, case, extra),
         file_name=f"{template.document_type.lower()}-{case.number}.pdf", content=pdf,
@@ -580,6 +583,8 @@ def case_document_generate(
     )  # fmt: skip
     document.issued = issued
     document.save(update_fields=["issued", "updated_at"])
+    if document.sha256 != unsealed:
+        record_seal(document, sha_before=unsealed, entity=case.entity)
     issued.title = document.title
     issued.save(update_fields=["title", "updated_at"])
     _incorporate(actor, case, document)

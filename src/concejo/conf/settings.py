@@ -245,6 +245,11 @@ OUTBOX_MODE = env_str("OUTBOX_MODE", "inline")
 SEAL_PASSWORD = env_str("SEAL_PASSWORD", "" if PRODUCTION else "concejo-sello-pruebas")
 # Certification authorities whose signatures the verifier trusts (PEM/DER files).
 TRUSTED_CA_FILES = env_list("TRUSTED_CA_FILES", [])
+# Who applies employees' signatures in the portafirmas (signatures.backends.SignatureBackend).
+SIGNATURE_BACKEND = env_str("SIGNATURE_BACKEND", "concejo.signatures.backends.ServerSealBackend")
+# The official ENI XSDs (documentoEni.xsd, expedienteEni.xsd ...) that imports are
+# validated against; by default the reference copy next to the project when present.
+ENI_XSD_DIR = env_str("ENI_XSD_DIR", str(REPO_ROOT.parent / "shared" / "reference" / "xsd" / "eni"))
 
 # --- Concejo --------------------------------------------------------------
 # Representation (apoderamiento) may be granted for at most this many years (art. 6 Ley 39/2015).

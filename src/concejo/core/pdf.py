@@ -99,7 +99,7 @@ def csv_footer(csv_display: str, url: str) -> Callable:
         canvas.drawString(
             40 * mm, 18 * mm, "Documento emitido electrónicamente (art. 27.3 y 42 Ley 40/2015)."
         )
-        canvas.drawRightString(195 * mm, 10 * mm, f"Página {doc.page}")
+        canvas.drawRightString(195 * mm, 31 * mm, f"Página {doc.page}")
         canvas.restoreState()
 
     return draw

@@ -241,6 +241,31 @@ def _registry_and_cases(council: Entity) -> None:
         business_days=10,
         assigned_unit=case.responsible_unit,
     )
+    _signature_waiting(council, case)
+
+
+def _signature_waiting(council: Entity, case) -> None:
+    """A proposal in the portafirmas: the unit head signs first, then the signing officer."""
+    from django.contrib.auth import get_user_model
+
+    from concejo.cases import services as cases
+    from concejo.signatures.services import signature_request_create
+
+    proposal = cases.case_document_upload(
+        actor=SYSTEM, case=case, title="Propuesta de resolución: licencia de obra menor",
+        file_name="propuesta-resolucion.pdf", document_type="TD01",
+        content=_demo_pdf(
+            "Propuesta de resolución",
+            "Se propone conceder la licencia de obra menor para la reforma de cocina en "
+            "calle Santiago, 10, conforme al informe técnico favorable.",
+        ),
+    )  # fmt: skip
+    users = get_user_model().objects.filter(username__in=["jefe", "firmante"])
+    by_name = {u.username: u for u in users}
+    signature_request_create(
+        actor=SYSTEM, entity=council, subject="Licencia de obra menor: propuesta de resolución",
+        documents=[proposal], signers=[by_name["jefe"], by_name["firmante"]], case=case,
+    )  # fmt: skip
 
 
 def _procedure(entity: Entity, spec: dict) -> None:

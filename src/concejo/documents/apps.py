@@ -12,3 +12,4 @@ class DocumentsConfig(AppConfig):
 
         register("documents.copy", render_issued_document)
         register("documents.generated", render_issued_document)
+        register("documents.signed", render_issued_document)

@@ -51,7 +51,8 @@ class DocumentStatus(models.TextChoices):
 class Document(EntityScopedModel):
     """A document: drafts may get new versions; a final document never changes."""
 
-    eni_identifier = models.CharField(_("identificador ENI"), max_length=60, unique=True)
+    # Unique per entity: a case received from another administration keeps its identifiers.
+    eni_identifier = models.CharField(_("identificador ENI"), max_length=60)
     title = models.CharField(_("título"), max_length=250)
     file_name = models.CharField(_("nombre del fichero"), max_length=255)
     file = models.FileField(_("fichero"), max_length=300)
@@ -85,6 +86,9 @@ class Document(EntityScopedModel):
         verbose_name_plural = _("documentos")
         ordering = ("created_at", "id")
         indexes = [models.Index(fields=["entity", "created_at", "id"])]
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "eni_identifier"], name="document_eni_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.eni_identifier})"

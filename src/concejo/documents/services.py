@@ -53,8 +53,13 @@ def document_create(
     organs: list[str] | None = None,
     captured_at: dt.datetime | None = None,
     document_id: uuid.UUID | None = None,
+    eni_identifier: str = "",
 ) -> Document:
-    """Store a new document (typed from its content, hashed, with ENI metadata)."""
+    """Store a new document (typed from its content, hashed, with ENI metadata).
+
+    `eni_identifier` keeps the identifier of a document received from another
+    administration; otherwise one is made from the entity and the document's id.
+    """
     require_role(actor, entity, *DOCUMENT_WRITERS)
     title = (title or "").strip()
     if not title:
@@ -77,9 +82,8 @@ def document_create(
         document = Document.objects.create(
             id=document_id,
             entity=entity,
-            eni_identifier=eni_document_identifier(
-                entity, timezone.localtime(now).year, document_id
-            ),
+            eni_identifier=eni_identifier
+            or eni_document_identifier(entity, timezone.localtime(now).year, document_id),
             title=title[:250],
             file_name=checked.name,
             file=path,
@@ -134,8 +138,31 @@ def document_replace_content(
     document = _locked(document)
     require_role(actor, document.entity, *DOCUMENT_WRITERS)
     _ensure_editable(document)
+    document_store_version(actor=actor, document=document, file_name=file_name, content=content)
+    audit_record(
+        actor=actor, action="documents.document.replace", entity=document.entity,
+        target=document, details={"version": document.version},
+    )  # fmt: skip
+    return document
+
+
+def document_store_version(
+    *,
+    actor: Actor,
+    document: Document,
+    file_name: str,
+    content: bytes,
+    stored: StoredFiles | None = None,
+) -> Document:
+    """Store `content` as the locked document's next version, keeping the current one.
+
+    Callers hold the row lock and have checked that the change is allowed (an
+    edited draft, or a signature added to the document being signed). A caller
+    that passes its own `stored` discards those files itself if its transaction fails.
+    """
     checked = check_attachments([AttachmentInput(file_name, content)])[0]
-    stored = StoredFiles(document.entity_id)
+    owned = stored is None
+    stored = stored or StoredFiles(document.entity_id)
     try:
         path = stored.save(checked)
         DocumentVersion.objects.create(
@@ -156,12 +183,9 @@ def document_replace_content(
         CaseDocument.objects.filter(document=document, case__index_closed_at__isnull=True).update(
             sha256=document.sha256
         )
-        audit_record(
-            actor=actor, action="documents.document.replace", entity=document.entity,
-            target=document, details={"version": document.version},
-        )  # fmt: skip
     except BaseException:
-        stored.discard()
+        if owned:
+            stored.discard()
         raise
     return document
 

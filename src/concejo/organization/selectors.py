@@ -118,3 +118,15 @@ def units_in_subtree(unit: Unit) -> QuerySet[Unit]:
         )
         ids |= frontier
     return Unit.objects.filter(Q(pk__in=ids))
+
+
+def employees_of(entity: Entity):
+    """Active employees of the entity (signers, handlers to choose from), by name."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(memberships__entity=entity, memberships__active=True, is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )

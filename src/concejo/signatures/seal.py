@@ -12,9 +12,11 @@ from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from django.conf import settings
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import get_pyca_cryptography_hash
 from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata
+from pyhanko.stamp import TextStampStyle
 
 from concejo.core.errors import ValidationFailed
 
@@ -81,21 +83,82 @@ def seal_signer(entity) -> SealSigner | None:
     return signer
 
 
-def seal_pdf(entity, content: bytes, *, reason: str) -> bytes:
-    """Add the entity's PAdES-B-B seal to a PDF (unchanged when no seal is configured)."""
-    signer = seal_signer(entity)
-    if signer is None:
-        return content
-    writer = IncrementalPdfFileWriter(io.BytesIO(content))
+# The signature stamps share the strip under each page's CSV footer text:
+# FOOTER_SLOTS boxes side by side, 40-190 mm from the left, 3-15 mm from the bottom.
+FOOTER_SLOTS = 4
+_MM = 72 / 25.4
+
+
+def footer_box(slot: int) -> tuple[int, int, int, int] | None:
+    """Where the visible stamp of the slot-th signature goes (None: no room left)."""
+    if slot >= FOOTER_SLOTS:
+        return None
+    left, width = 40 * _MM, 150 * _MM / FOOTER_SLOTS
+    x1 = left + slot * width
+    return (round(x1), round(3 * _MM), round(x1 + width - 2 * _MM), round(15 * _MM))
+
+
+def signature_count(content: bytes) -> int:
+    """How many signatures a PDF already carries (to place the next stamp)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    return len(PdfFileReader(io.BytesIO(content), strict=False).embedded_signatures)
+
+
+def sign_pdf_with(
+    signer: signers.Signer,
+    content: bytes,
+    *,
+    field_name: str,
+    reason: str,
+    location: str,
+    name: str | None = None,
+    stamp_text: str | None = None,
+) -> bytes:
+    """One PAdES-B-B signature; with `stamp_text` it is visible in the next footer slot.
+
+    The stamp text may use %(ts)s for the signing time.
+    """
+    box = footer_box(signature_count(content)) if stamp_text else None
+    writer = IncrementalPdfFileWriter(io.BytesIO(content), strict=False)
     metadata = PdfSignatureMetadata(
-        field_name="SelloEntidad",
+        field_name=field_name,
+        name=name,
         reason=reason,
-        location=entity.name,
+        location=location,
         subfilter=fields.SigSeedSubFilter.PADES,
         md_algorithm="sha256",
     )
+    style = None
+    spec = None
+    if box is not None:
+        style = TextStampStyle(
+            stamp_text=stamp_text,
+            border_width=0,
+            timestamp_format="%d/%m/%Y %H:%M:%S %Z",
+            text_box_style=TextBoxStyle(font_size=5),
+        )
+        spec = fields.SigFieldSpec(field_name, on_page=-1, box=box)
     out = io.BytesIO()
-    signers.PdfSigner(metadata, signer=signer).sign_pdf(
+    signers.PdfSigner(metadata, signer=signer, stamp_style=style, new_field_spec=spec).sign_pdf(
         writer, output=out, bytes_reserved=SIGNATURE_BYTES
     )
     return out.getvalue()
+
+
+def seal_pdf(entity, content: bytes, *, reason: str, csv_display: str = "") -> bytes:
+    """Add the entity's PAdES-B-B seal to a PDF (unchanged when no seal is configured).
+
+    The seal is visible in the footer: who sealed it, when, and the CSV when given.
+    """
+    signer = seal_signer(entity)
+    if signer is None:
+        return content
+    stamp = _("Sellado electrónicamente por %(e)s") % {"e": entity.name.replace("%", "%%")}
+    stamp += "\n%(ts)s"
+    if csv_display:
+        stamp += "\nCSV " + csv_display
+    return sign_pdf_with(
+        signer, content, field_name="SelloEntidad", reason=reason, location=entity.name,
+        stamp_text=stamp,
+    )  # fmt: skip

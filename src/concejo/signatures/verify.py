@@ -34,7 +34,7 @@ class SignatureReport:
         return self.__dict__.copy()
 
 
-def _trust_roots() -> list:
+def trust_roots() -> list:
     """The CAs we trust: TRUSTED_CA_FILES plus the test CAs of the embedded mode."""
     paths = [Path(p) for p in settings.TRUSTED_CA_FILES]
     if not settings.PRODUCTION:
@@ -68,7 +68,7 @@ def pdf_signatures_verify(content: bytes) -> list[SignatureReport]:
             code="no_signatures",
             fields={"file": _("Sin firmas.")},
         )
-    context = ValidationContext(trust_roots=_trust_roots(), allow_fetching=False)
+    context = ValidationContext(trust_roots=trust_roots(), allow_fetching=False)
     reports = []
     for signature in embedded:
         status = validate_pdf_signature(signature, context)

@@ -62,7 +62,9 @@ def document_content(document: IssuedDocument) -> bytes:
         content = renderer_for(locked.kind)(locked)
         if locked.mime_type == "application/pdf" and locked.kind in SEALED_KINDS:
             # Every PDF the platform issues carries the entity's seal when it has one.
-            content = seal_pdf(locked.entity, content, reason=locked.title)
+            content = seal_pdf(
+                locked.entity, content, reason=locked.title, csv_display=locked.display_code
+            )
         extension = extension_for(locked.mime_type)
         locked.file.save(
             f"{locked.entity_id}/{locked.issued_at:%Y}/{locked.csv_code}.{extension}",

@@ -1,36 +1,15 @@
 """Seals made with pyHanko, checked by an independent verifier (poppler's pdfsig)."""
 
-import shutil
-import subprocess
-
 import pytest
-from django.core.management import call_command
 
 from concejo.core.actors import Actor
 from concejo.core.errors import ValidationFailed
 from concejo.organization.services import entity_seal_set
 from concejo.signatures.pki import create_test_pki
+from concejo.signatures.tests.helpers import pdfsig
 from concejo.verification.services import document_content
 
 pytestmark = pytest.mark.django_db
-PDFSIG = shutil.which("pdfsig")
-
-
-@pytest.fixture
-def sealed_council(council, settings, tmp_path):
-    settings.DATA_DIR = tmp_path
-    call_command("create_test_seal", "--entity", council.dir3_code, stdout=open("/dev/null", "w"))  # noqa: SIM115
-    council.refresh_from_db()
-    return council
-
-
-def pdfsig(content: bytes, tmp_path) -> str:
-    if PDFSIG is None:
-        pytest.skip("pdfsig (poppler-utils) is not installed; tools/run-tests.sh installs it")
-    path = tmp_path / "sealed.pdf"
-    path.write_bytes(content)
-    result = subprocess.run([PDFSIG, str(path)], capture_output=True, text=True, check=False)
-    return result.stdout + result.stderr
 
 
 def test_receipts_are_sealed_and_pdfsig_finds_a_valid_signature(

@@ -15,14 +15,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--scopes", required=True, help="Permisos separados por comas (p. ej. registry:read)."
         )
+        parser.add_argument(
+            "--user", default="", help="Clave personal: actúa como este empleado (usuario)."
+        )
 
-    def handle(self, *args, name, entity, scopes, **options):
+    def handle(self, *args, name, entity, scopes, user, **options):
+        from django.contrib.auth import get_user_model
+
+        employee = None
+        if user:
+            employee = get_user_model().objects.filter(username=user).first()
+            if employee is None:
+                raise CommandError(f"No existe el usuario {user}.")
         try:
             issued = api_key_issue(
                 actor=Actor.system(),
                 entity=entity_get_by_dir3(entity),
                 name=name,
                 scopes=scopes.split(","),
+                user=employee,
             )
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
