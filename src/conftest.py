@@ -12,6 +12,9 @@ from rest_framework.test import APIClient
 from concejo.apikeys.services import api_key_issue
 from concejo.core.actors import Actor
 
+# Fixtures that tests of several apps share (a resolved case ready to notify).
+pytest_plugins = ["concejo.notifications.tests.fixtures"]
+
 
 def pytest_collection_modifyitems(config, items):
     """Skip PostgreSQL-only tests when the suite runs on SQLite."""
@@ -107,3 +110,15 @@ def sealed_council(council, settings, tmp_path):
         call_command("create_test_seal", "--entity", council.dir3_code, stdout=devnull)
     council.refresh_from_db()
     return council
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on 127.0.0.1 that the platform's e-mail goes to."""
+    from concejo.notifications.tests.smtp import LoopbackSmtp
+
+    server = LoopbackSmtp().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", server.port, 5
+    yield server
+    server.stop()

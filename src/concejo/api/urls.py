@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from concejo.cases import api as cases_api
 from concejo.deadlines import api as deadlines_api
+from concejo.notifications import api as notifications_api
 from concejo.organization import api as organization_api
 from concejo.people import api as people_api
 from concejo.procedures import api as procedures_api
@@ -133,6 +134,27 @@ urlpatterns = [
         "signatures/requests/<uuid:request_id>/cancel",
         signatures_api.SignatureDecisionView.as_view(decision="cancel"),
         name="signature-cancel",
+    ),
+    path("notifications", notifications_api.NotificationListView.as_view(), name="notifications"),
+    path(
+        "notifications/<uuid:notification_id>",
+        notifications_api.NotificationDetailView.as_view(),
+        name="notification",
+    ),
+    path(
+        "notifications/<uuid:notification_id>/paper-outcome",
+        notifications_api.PaperOutcomeView.as_view(),
+        name="notification-paper-outcome",
+    ),
+    path(
+        "notifications/<uuid:notification_id>/boe",
+        notifications_api.BoePublishedView.as_view(),
+        name="notification-boe",
+    ),
+    path(
+        "notifications/<uuid:notification_id>/paper",
+        notifications_api.PaperPdfView.as_view(),
+        name="notification-paper",
     ),
     path(
         "documents/<uuid:document_id>/signatures",

@@ -17,4 +17,6 @@ SCOPES = {
     "documents:write": _("Incorporar documentos"),
     "signatures:read": _("Consultar peticiones de firma"),
     "signatures:write": _("Pedir firmas, firmar y rechazar"),
+    "notifications:read": _("Consultar notificaciones y sus pruebas"),
+    "notifications:write": _("Emitir notificaciones y anotar entregas en papel"),
 }

@@ -115,6 +115,9 @@ def case_view(request, case_id):
             "parties": case.parties.select_related("person"),
             "index": _index_with_signatures(case),
             "signers": organization.employees_of(entity),
+            "signer_slots": range(1, 5),
+            "notifications": _notifications(case),
+            "standard_appeals": STANDARD_APPEALS,
             "exportable": case.eni_state in ("E02", "E03"),
             "tasks": case.tasks.all(),
             "events": case.events.all(),
@@ -153,10 +156,100 @@ def _request_signature(request, actor, case) -> None:
     )  # fmt: skip
 
 
+STANDARD_APPEALS = (
+    "Contra esta resolución, que pone fin a la vía administrativa, puede interponer recurso "
+    "potestativo de reposición ante el mismo órgano que la dictó en el plazo de un mes, o "
+    "directamente recurso contencioso-administrativo ante los Juzgados de lo "
+    "Contencioso-Administrativo en el plazo de dos meses, contados desde el día siguiente al "
+    "de la notificación (arts. 123 y 124 Ley 39/2015; art. 46 Ley 29/1998)."
+)
+
+
+def _notifications(case) -> list:
+    from concejo.notifications.selectors import effective
+
+    rows = []
+    for n in case.notifications.select_related("addressee", "proof", "paper_document").order_by(
+        "created_at"
+    ):
+        n.effective = effective(n)
+        rows.append(n)
+    return rows
+
+
+def _notify(request, actor, case) -> None:
+    from concejo.notifications.services import IssueRequest, notifications_issue
+
+    line = (
+        case.index.select_related("document")
+        .filter(position=request.POST.get("document") or 0)
+        .first()
+    )
+    if line is None:
+        raise ApplicationError(_("Elija el acto que se notifica."), code="required")
+    chosen = request.POST.getlist("addressees")
+    parties = [
+        p.person for p in case.parties.select_related("person") if str(p.person_id) in chosen
+    ]
+    if not parties:
+        raise ApplicationError(_("Marque a quién se notifica."), code="required")
+    amount = request.POST.get("appeal_amount", "")
+    items = [
+        IssueRequest(
+            case=case,
+            document=line.document,
+            addressee=person,
+            subject=request.POST.get("subject", ""),
+            appeals=request.POST.get("appeals", ""),
+            ends_administrative_route=request.POST.get("ends_route") == "1",
+            appeal_amount=int(amount) if amount.isdigit() else None,
+            appeal_unit=request.POST.get("appeal_unit", "months"),
+            channel=request.POST.get("channel") or None,
+        )
+        for person in parties
+    ]
+    notifications_issue(actor=actor, entity=case.entity, items=items)
+
+
+def _paper(request, actor, case) -> None:
+    import datetime as dt
+
+    from concejo.notifications import services as notifications
+
+    found = case.notifications.filter(pk=request.POST.get("notification") or None).first()
+    if found is None:
+        raise ApplicationError(_("Esa notificación no es de este expediente."), code="not_found")
+    if request.POST.get("action") == "boe":
+        try:
+            day = dt.date.fromisoformat(request.POST.get("published_on", ""))
+        except ValueError as exc:
+            raise ApplicationError(_("Fecha de publicación no válida."), code="invalid") from exc
+        notifications.notification_boe_published(
+            actor=actor, notification=found, published_on=day,
+            reference=request.POST.get("reference", ""),
+        )  # fmt: skip
+        return
+    moment = parse_datetime(request.POST.get("at", "") or "")
+    if moment is None:
+        raise ApplicationError(_("Indique la fecha y hora del intento."), code="invalid")
+    if moment.tzinfo is None:
+        from django.utils import timezone
+
+        moment = timezone.make_aware(moment)
+    notifications.notification_paper_outcome(
+        actor=actor, notification=found, outcome=request.POST.get("outcome", ""), at=moment,
+        receiver_name=request.POST.get("receiver_name", ""),
+    )  # fmt: skip
+
+
 def _act(request, actor, case) -> None:
     action = request.POST.get("action")
     if action == "request_signature":
         _request_signature(request, actor, case)
+    elif action == "notify":
+        _notify(request, actor, case)
+    elif action in ("paper_outcome", "boe"):
+        _paper(request, actor, case)
     elif action == "transition":
         target = request.POST.get("to", "")
         if target == CaseStatus.CLOSED:

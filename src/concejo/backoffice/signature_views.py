@@ -12,7 +12,7 @@ from concejo.backoffice.views import _entity, stay
 from concejo.cases import selectors as cases
 from concejo.cases.eni import case_eni_export, case_eni_import
 from concejo.core.errors import ApplicationError
-from concejo.documents.services import document_content
+from concejo.documents.services import document_content, document_verify
 from concejo.organization import selectors as organization
 from concejo.signatures import selectors, services
 
@@ -71,9 +71,18 @@ def signature_decide(request, request_id):
 @login_required
 def document_download(request, document_id):
     actor, entity = _entity(request)
-    document = cases.documents_visible(actor=actor, entity=entity).filter(pk=document_id).first()
+    document = (
+        cases.documents_visible(actor=actor, entity=entity).filter(pk=document_id).first()
+        or selectors.documents_to_sign(actor, entity).filter(pk=document_id).first()
+    )
     if document is None:
         raise Http404
+    try:
+        document_verify(document=document)
+    except ApplicationError as exc:
+        return HttpResponse(
+            exc.message, status=exc.status, content_type="text/plain; charset=utf-8"
+        )
     response = HttpResponse(document_content(document), content_type=document.mime_type)
     response["Content-Disposition"] = f'attachment; filename="{document.file_name}"'
     return response

@@ -9,7 +9,6 @@ element; ValorHuella is the base64 SHA-256 of each document's content.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import binascii
 import datetime as dt
@@ -44,6 +43,7 @@ from concejo.core.actors import Actor
 from concejo.core.counters import next_number
 from concejo.core.errors import Conflict, ValidationFailed
 from concejo.core.filetypes import extension_for
+from concejo.core.sync import run_sync
 from concejo.documents.models import Document, DocumentStatus, Origin
 from concejo.documents.services import document_content, document_create, document_verify
 from concejo.organization.models import Entity, Unit
@@ -84,6 +84,13 @@ def _when(value: dt.datetime) -> str:
 
 def _huella(hex_digest: str) -> str:
     return base64.b64encode(bytes.fromhex(hex_digest)).decode()
+
+
+def _moment(text: str | None) -> dt.datetime | None:
+    try:
+        return parse_datetime(text) if text else None
+    except ValueError as exc:
+        raise _bad(_("Fecha no válida: %(t)s") % {"t": text[:40]}, "invalid_xml") from exc
 
 
 def _bad(message: str, code: str, detail: str = "") -> ValidationFailed:
@@ -138,7 +145,7 @@ def _index_signature(entity: Entity, data: bytes) -> bytes:
             _("La entidad no tiene certificado de sello: no se puede firmar el índice."),
             code="seal_required",
         )
-    signed = asyncio.run(signer.async_sign_general_data(data, "sha256", detached=True))
+    signed = run_sync(signer.async_sign_general_data(data, "sha256", detached=True))
     return signed.dump()
 
 
@@ -246,7 +253,7 @@ def _validated(data: bytes, name: str, schema_file: str) -> etree._Element:
 
 
 def _text(element, path: str, name: str) -> str:
-    found = element.find(path, NS)
+    found = element.find(path, NS) if element is not None else None
     if found is None or not (found.text or "").strip():
         raise _bad(_("Falta %(p)s en %(n)s.") % {"p": path, "n": name}, "eni_incomplete")
     return found.text.strip()
@@ -292,7 +299,7 @@ def _check_index_signature(root) -> str:
         raise _bad(_("El índice no tiene firma con certificado."), "index_signature_invalid")
     try:
         signed = cms.ContentInfo.load(base64.b64decode(signature.text, validate=False))["content"]
-        status = asyncio.run(
+        status = run_sync(
             async_validate_detached_cms(
                 etree.tostring(contenido, method="c14n", exclusive=True), signed,
                 signer_validation_context=ValidationContext(
@@ -342,13 +349,20 @@ def _incoming_documents(bundle: zipfile.ZipFile, root) -> list[_Incoming]:
         binary = doc_root.find("enifile:contenido/enifile:ValorBinario", NS)
         if binary is None:
             raise _bad(_("%(n)s no lleva su contenido en base64.") % {"n": name}, "eni_unsupported")
-        content = base64.b64decode(binary.text or "")
+        try:
+            content = base64.b64decode(binary.text or "", validate=True)
+        except binascii.Error as exc:
+            raise _bad(
+                _("El contenido de %(n)s no es base64 válido.") % {"n": name}, "invalid_xml"
+            ) from exc
         if hashlib.sha256(content).hexdigest() != expected:
             raise _bad(
                 _("La huella del documento %(i)s no coincide con el índice.") % {"i": identifier},
                 "hash_mismatch",
             )
         metadata = doc_root.find("enidocmeta:metadatos", NS)
+        if metadata is None or metadata.find("enidocmeta:EstadoElaboracion", NS) is None:
+            raise _bad(_("Faltan metadatos ENI en %(n)s.") % {"n": name}, "eni_incomplete")
         if _text(metadata, "enidocmeta:Identificador", name) != identifier:
             raise _bad(
                 _("%(n)s no es el documento que indica el índice.") % {"n": name}, "eni_incomplete"
@@ -359,7 +373,7 @@ def _incoming_documents(bundle: zipfile.ZipFile, root) -> list[_Incoming]:
             _Incoming(
                 identifier=identifier, sha256=expected,
                 position=int(order) if order.strip().isdigit() else number,
-                added_at=parse_datetime(added) if added else None, content=content,
+                added_at=_moment(added), content=content,
                 metadata=metadata, file_format=doc_root.findtext("enifile:contenido/enifile:NombreFormato", namespaces=NS) or "bin",
             )
         )  # fmt: skip
@@ -372,7 +386,7 @@ def _store_documents(actor, entity, case, incoming: list[_Incoming], stored: lis
     for item in sorted(incoming, key=lambda d: d.position):
         metadata = item.metadata
         state_el = metadata.find("enidocmeta:EstadoElaboracion", NS)
-        captured = parse_datetime(_text(metadata, "enidocmeta:FechaCaptura", item.identifier))
+        captured = _moment(_text(metadata, "enidocmeta:FechaCaptura", item.identifier))
         document = document_create(
             actor=actor, entity=entity, title=item.identifier,
             file_name=f"{item.identifier}.{item.file_format.lower()}", content=item.content,
@@ -418,9 +432,20 @@ def case_eni_import(*, actor: Actor, entity: Entity, raw: bytes, responsible_uni
             code="already_imported",
         )
     incoming = _incoming_documents(bundle, root)
-    opened = parse_datetime(_text(meta, "eniexpmeta:FechaAperturaExpediente", "expediente.xml"))
+    held = list(
+        Document.objects.filter(
+            entity=entity, eni_identifier__in=[d.identifier for d in incoming]
+        ).values_list("eni_identifier", flat=True)[:5]
+    )
+    if held:
+        raise Conflict(
+            _("La entidad ya tiene documentos con esos identificadores: %(i)s")
+            % {"i": ", ".join(held)},
+            code="document_exists",
+        )
+    opened = _moment(_text(meta, "eniexpmeta:FechaAperturaExpediente", "expediente.xml"))
     state = _text(meta, "eniexpmeta:Estado", "expediente.xml")
-    index_date = parse_datetime(
+    index_date = _moment(
         _text(
             root,
             "eniexpind:indice/eniexpind:IndiceContenido/eniconexpind:FechaIndiceElectronico",

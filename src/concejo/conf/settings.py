@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "concejo.documents",
     "concejo.cases",
     "concejo.signatures",
+    "concejo.notifications",
     "concejo.apikeys",
     "concejo.demo",
     "concejo.api",
@@ -250,6 +251,26 @@ SIGNATURE_BACKEND = env_str("SIGNATURE_BACKEND", "concejo.signatures.backends.Se
 # The official ENI XSDs (documentoEni.xsd, expedienteEni.xsd ...) that imports are
 # validated against; by default the reference copy next to the project when present.
 ENI_XSD_DIR = env_str("ENI_XSD_DIR", str(REPO_ROOT.parent / "shared" / "reference" / "xsd" / "eni"))
+
+# E-mail (notices of notifications): SMTP when EMAIL_HOST is set, else the console.
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "notificaciones@concejo.example")
+# SMS notices: a class with send(phone, text); the default writes to the log.
+SMS_BACKEND = env_str("SMS_BACKEND", "concejo.notifications.notices.ConsoleSmsSender")
+# Art. 43.2 Ley 39/2015: ten natural days without access = rejected. "end_of_day": at the
+# end of the tenth day (Madrid time); "same_time": exactly ten days after it was made available.
+NOTIFICATION_EXPIRY_DAYS = env_int("NOTIFICATION_EXPIRY_DAYS", 10)
+NOTIFICATION_EXPIRY_CUTOFF = env_str("NOTIFICATION_EXPIRY_CUTOFF", "end_of_day")
 
 # --- Concejo --------------------------------------------------------------
 # Representation (apoderamiento) may be granted for at most this many years (art. 6 Ley 39/2015).

@@ -19,6 +19,17 @@ TITLE = ParagraphStyle("title", parent=STYLES["Title"], fontSize=15, leading=18,
 HEADING = ParagraphStyle("heading", parent=STYLES["Heading3"], fontSize=10.5, spaceBefore=8)
 
 
+def moment_text(moment) -> str:
+    """A date and time as the platform's documents print it (Madrid time, with zone)."""
+    from django.utils import timezone
+
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M:%S (%Z)")
+
+
+def person_text(person) -> str:
+    return f"{person.display_name} · {person.get_id_type_display()} {person.id_number}"
+
+
 def esc(text: str) -> str:
     return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 

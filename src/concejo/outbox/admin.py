@@ -5,7 +5,7 @@ from concejo.outbox.models import OutboxTask
 from concejo.outbox.services import outbox_run
 
 
-@admin.action(description=_("Reintentar ahora"))
+@admin.action(description=_("Reintentar (reenviar) ahora"))
 def retry(modeladmin, request, queryset):
     done = sum(1 for task in queryset.exclude(status="done") if outbox_run(task_id=task.pk))
     modeladmin.message_user(request, _("Tareas completadas: %(n)s") % {"n": done}, messages.INFO)
@@ -13,7 +13,7 @@ def retry(modeladmin, request, queryset):
 
 @admin.register(OutboxTask)
 class OutboxTaskAdmin(admin.ModelAdmin):
-    list_display = ("id", "kind", "status", "attempts", "created_at", "done_at")
+    list_display = ("id", "kind", "status", "attempts", "next_attempt_at", "created_at", "done_at")
     list_filter = ("status", "kind")
     readonly_fields = (
         "kind",
@@ -21,6 +21,7 @@ class OutboxTaskAdmin(admin.ModelAdmin):
         "status",
         "attempts",
         "last_error",
+        "next_attempt_at",
         "created_at",
         "done_at",
     )

@@ -18,6 +18,8 @@ class OutboxTask(models.Model):
     )
     attempts = models.PositiveIntegerField(_("intentos"), default=0)
     last_error = models.TextField(_("último error"), blank=True)
+    # After a failure the next try waits (exponential backoff); null: as soon as possible.
+    next_attempt_at = models.DateTimeField(_("próximo intento"), null=True, blank=True)
     created_at = models.DateTimeField(_("creada"), auto_now_add=True)
     done_at = models.DateTimeField(_("terminada"), null=True, blank=True)
 
@@ -25,7 +27,10 @@ class OutboxTask(models.Model):
         verbose_name = _("tarea pendiente")
         verbose_name_plural = _("tareas pendientes")
         ordering = ("id",)
-        indexes = [models.Index(fields=["status", "id"])]
+        indexes = [
+            models.Index(fields=["status", "id"]),
+            models.Index(fields=["status", "next_attempt_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.get_status_display()})"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
@@ -16,17 +15,11 @@ from concejo.core.pdf import (
     esc,
     grid_table,
     key_value_table,
+    moment_text,
+    person_text,
 )
 from concejo.registry.models import Direction, RegistryEntry
 from concejo.verification.services import verification_url
-
-
-def _when(moment) -> str:
-    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M:%S (%Z)")
-
-
-def _person(person) -> str:
-    return f"{person.display_name} · {person.get_id_type_display()} {person.id_number}"
 
 
 def _size(size: int) -> str:
@@ -49,14 +42,14 @@ def render_receipt(document) -> bytes:
         ("Oficina", entry.office.name if entry.office else "Registro electrónico general"),
         ("Número de registro", entry.registry_code),
         ("Sentido", entry.get_direction_display()),
-        ("Fecha y hora de presentación", _when(entry.filed_at)),
-        ("Fecha y hora a efectos de plazos", _when(entry.effective_at)),
+        ("Fecha y hora de presentación", moment_text(entry.filed_at)),
+        ("Fecha y hora a efectos de plazos", moment_text(entry.effective_at)),
         ("Canal", entry.get_channel_display()),
         ("Asunto", entry.subject),
     ]
-    rows += [(f"Interesado {i.position}", _person(i.person)) for i in entry.interested.all()]
+    rows += [(f"Interesado {i.position}", person_text(i.person)) for i in entry.interested.all()]
     if entry.representative:
-        rows.append(("Representante", _person(entry.representative)))
+        rows.append(("Representante", person_text(entry.representative)))
     if incoming:
         unit = entry.destination_unit
         rows.append(("Unidad destinataria", f"{unit.name} (DIR3 {unit.dir3_code})"))

@@ -19,6 +19,7 @@ from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata
 from pyhanko.stamp import TextStampStyle
 
 from concejo.core.errors import ValidationFailed
+from concejo.core.sync import run_sync
 
 # Room kept in the PDF for the CMS container (RSA-2048 seal + its chain is ~4 KB):
 # reserving it avoids pyHanko's dry-run signature to estimate the size.
@@ -140,9 +141,8 @@ def sign_pdf_with(
         )
         spec = fields.SigFieldSpec(field_name, on_page=-1, box=box)
     out = io.BytesIO()
-    signers.PdfSigner(metadata, signer=signer, stamp_style=style, new_field_spec=spec).sign_pdf(
-        writer, output=out, bytes_reserved=SIGNATURE_BYTES
-    )
+    pdf_signer = signers.PdfSigner(metadata, signer=signer, stamp_style=style, new_field_spec=spec)
+    run_sync(pdf_signer.async_sign_pdf(writer, output=out, bytes_reserved=SIGNATURE_BYTES))
     return out.getvalue()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from concejo.core.actors import Actor
@@ -79,3 +79,14 @@ def signature_request_get(actor: Actor, entity, pk) -> SignatureRequest:
 
 def document_signatures(document) -> QuerySet[DocumentSignature]:
     return DocumentSignature.objects.filter(document=document).order_by("signed_at", "id")
+
+
+def documents_to_sign(actor: Actor, entity) -> QuerySet:
+    """Documents of requests the employee signs or asked for (they may read them even
+    without seeing the case)."""
+    from concejo.documents.models import Document
+
+    requests = SignatureRequest.objects.filter(entity=entity).filter(
+        Q(requested_by=actor.label) | Q(steps__signer=actor.user)
+    )
+    return Document.objects.filter(entity=entity, signature_requests__request__in=requests)

@@ -107,6 +107,7 @@ def signature_request_create(
                 % {"t": current.title},
                 code="not_a_pdf",
             )
+        _ensure_index_open(current)
         if SignatureRequestDocument.objects.filter(
             document=current, request__status=RequestStatus.PENDING
         ).exists():
@@ -136,6 +137,17 @@ def signature_request_create(
         details={"documents": len(documents), "signers": len(signers), "mode": mode},
     )  # fmt: skip
     return request
+
+
+def _ensure_index_open(document: Document) -> None:
+    from concejo.cases.models import CaseDocument
+
+    if CaseDocument.objects.filter(document=document, case__index_closed_at__isnull=False).exists():
+        raise Conflict(
+            _("«%(t)s» está en el índice cerrado de un expediente: ya no se firma.")
+            % {"t": document.title},
+            code="case_closed",
+        )
 
 
 def _locked_request(request: SignatureRequest) -> SignatureRequest:
@@ -179,7 +191,7 @@ def signer_identity(user) -> SignerIdentity:
 @audited_service("signatures.request.sign")
 def signature_sign(*, actor: Actor, request: SignatureRequest) -> SignatureRequest:
     """The signer signs every document of the request; the last signature makes them final."""
-    from concejo.verification.services import document_issue
+    from concejo.verification.services import document_issue, document_rendering_reset
 
     request = _locked_request(request)
     step = _my_step(actor, request)
@@ -199,7 +211,10 @@ def signature_sign(*, actor: Actor, request: SignatureRequest) -> SignatureReque
                     code="already_signed",
                 )
             document_verify(document=document)
-            if document.issued is None:
+            _ensure_index_open(document)
+            if document.issued is not None:
+                document_rendering_reset(document.issued)  # its CSV shows the new version
+            else:
                 document.issued = document_issue(
                     entity=request.entity, kind="documents.signed", title=document.title,
                     source_type=Document._meta.label_lower, source_id=str(document.pk),

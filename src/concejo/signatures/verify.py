@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils.misc import PdfReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from concejo.core.errors import ValidationFailed
+from concejo.core.sync import run_sync
 
 MAX_BYTES = 30 * 1024 * 1024
 
@@ -71,7 +72,7 @@ def pdf_signatures_verify(content: bytes) -> list[SignatureReport]:
     context = ValidationContext(trust_roots=trust_roots(), allow_fetching=False)
     reports = []
     for signature in embedded:
-        status = validate_pdf_signature(signature, context)
+        status = run_sync(async_validate_pdf_signature(signature, context))
         signer = status.signing_cert.subject.human_friendly if status.signing_cert else "?"
         signed_at = status.signer_reported_dt.isoformat() if status.signer_reported_dt else None
         whole = status.coverage is not None and status.coverage.name == "ENTIRE_FILE"

@@ -16,7 +16,7 @@ from concejo.verification.models import IssuedDocument
 from concejo.verification.renderers import renderer_for
 
 # Documents the platform itself produces (not citizens' files kept as copies).
-SEALED_KINDS = {"registry.receipt"}  # generated documents are sealed when made
+SEALED_KINDS = {"registry.receipt", "notifications.proof", "notifications.paper"}
 
 
 def document_issue(
@@ -77,6 +77,22 @@ def document_content(document: IssuedDocument) -> bytes:
         locked.save(update_fields=["file", "size", "sha256", "rendered_at", "updated_at"])
     document.refresh_from_db()
     return content
+
+
+def document_rendering_reset(document: IssuedDocument) -> None:
+    """The source changed (a new signature on a document): render it again when next asked.
+
+    The stale file is removed once the transaction commits.
+    """
+    if not document.file:
+        return
+    stale = document.file.name
+    storage = document.file.storage
+    IssuedDocument.objects.filter(pk=document.pk).update(
+        file="", size=None, sha256="", rendered_at=None, updated_at=timezone.now()
+    )
+    document.refresh_from_db()
+    transaction.on_commit(lambda: storage.delete(stale))
 
 
 def render_task(payload: dict) -> None:

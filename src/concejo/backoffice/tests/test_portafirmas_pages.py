@@ -50,6 +50,11 @@ def test_a_handler_asks_the_mayor_who_signs_from_the_portafirmas(office, client)
     client.force_login(office["mayor"])
     inbox = client.get("/backoffice/portafirmas/").content.decode()
     assert "Decreto de concesión" in inbox and "Firmar" in inbox
+    # The mayor does not work in the case's unit, yet reads what he is asked to sign.
+    assert client.get(f"/backoffice/expedientes/{case.pk}/").status_code == 404
+    assert client.get(f"/backoffice/documentos/{office['document'].pk}/").content.startswith(
+        b"%PDF"
+    )
     done = client.post(
         f"/backoffice/portafirmas/{request.pk}/", {"action": "sign"}, follow=True
     ).content.decode()
@@ -113,3 +118,17 @@ def test_export_and_import_buttons(closed_case, client, other_entity):  # noqa: 
     )
     assert "no es un paquete ENI" in wrong.content.decode()
     assert case.status == CaseStatus.CLOSED
+
+
+def test_signers_sign_in_the_order_chosen_not_alphabetically(office, client, sealed_council):
+    zoe = employee(sealed_council, first="Zoe", last="Zapata")
+    client.force_login(office["handler"])
+    page = client.get(f"/backoffice/expedientes/{office['case'].pk}/").content.decode()
+    assert "Firmante 1" in page and "Firmante 4" in page
+    client.post(
+        f"/backoffice/expedientes/{office['case'].pk}/",
+        {"action": "request_signature", "documents": ["1"],
+         "signers": [zoe.username, office["mayor"].username, "", ""]},
+    )  # fmt: skip
+    steps = SignatureRequest.objects.get().steps.order_by("order")
+    assert [s.signer for s in steps] == [zoe, office["mayor"]]

@@ -225,3 +225,56 @@ def test_the_api_exports_and_imports_bundles(closed_case, other_entity, api_key_
     )
     assert broken.status_code == 400 and broken.json()["code"] == "invalid_bundle"
     assert reader.post("/api/v1/cases/eni", {}, format="multipart").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("tamper", "code"),
+    [
+        (
+            lambda n, d: (
+                d.replace(b"<enifile:ValorBinario>", b"<enifile:ValorBinario>%%")
+                if n.startswith("documentos/")
+                else d
+            ),
+            "invalid_xml",
+        ),
+        (
+            lambda n, d: (
+                d.replace(b"enidocmeta:metadatos", b"enidocmeta:otros")
+                if n.startswith("documentos/")
+                else d
+            ),
+            "eni_incomplete",
+        ),
+    ],
+)
+def test_without_the_schemas_a_broken_bundle_is_still_a_clear_400(
+    closed_case, other_entity, settings, tamper, code
+):
+    settings.ENI_XSD_DIR = "/nonexistent"
+    raw = rebuild(case_eni_export(actor=closed_case["actor"], case=closed_case["case"]), tamper)
+    unit = UnitFactory(entity=other_entity)
+    clerk = Actor(
+        user=MembershipFactory(entity=other_entity, unit=unit, role=Role.CASE_HANDLER).user
+    )
+    with pytest.raises(ValidationFailed) as err:
+        case_eni_import(actor=clerk, entity=other_entity, raw=raw, responsible_unit=unit)
+    assert err.value.code == code
+
+
+def test_documents_the_entity_already_holds_are_refused(closed_case, other_entity):
+    raw = case_eni_export(actor=closed_case["actor"], case=closed_case["case"])
+    unit = UnitFactory(entity=other_entity)
+    clerk = Actor(
+        user=MembershipFactory(entity=other_entity, unit=unit, role=Role.CASE_HANDLER).user
+    )
+    held = closed_case["case"].index.first().document
+    Document.objects.create(
+        entity=other_entity, eni_identifier=held.eni_identifier, title="x", file_name="x.pdf",
+        file="x", mime_type="application/pdf", size=1, sha256="0" * 64, captured_at=held.captured_at,
+        origin="administration", elaboration_state="EE01", document_type="TD99", created_by="t",
+    )  # fmt: skip
+    with pytest.raises(Conflict) as err:
+        case_eni_import(actor=clerk, entity=other_entity, raw=raw, responsible_unit=unit)
+    assert err.value.code == "document_exists"
+    assert not Case.objects.filter(entity=other_entity).exists()

@@ -3,6 +3,7 @@
 import hashlib
 
 import pytest
+from django.utils import timezone
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.platypus import PageBreak, Paragraph
 
@@ -258,3 +259,35 @@ def test_the_csv_of_a_signed_document_gives_the_signed_pdf(desk, client):
     assert data["title"] == document.title
     content = client.get(f"/api/v1/csv/{code}/content").content
     assert hashlib.sha256(content).hexdigest() == document.sha256
+
+
+def test_a_csv_looked_up_between_signatures_serves_the_final_version_afterwards(desk, client):
+    request = ask(desk, docs=desk["docs"][:1])
+    services.signature_sign(actor=Actor(user=desk["first"]), request=request)
+    document = desk["docs"][0]
+    document.refresh_from_db()
+    code = document.issued.display_code
+    halfway = client.get(f"/api/v1/csv/{code}/content").content
+    assert hashlib.sha256(halfway).hexdigest() == document.sha256
+    services.signature_sign(actor=Actor(user=desk["second"]), request=request)
+    document.refresh_from_db()
+    final = client.get(f"/api/v1/csv/{code}/content").content
+    assert (
+        hashlib.sha256(final).hexdigest() == document.sha256 != hashlib.sha256(halfway).hexdigest()
+    )
+
+
+def test_a_document_in_a_closed_index_is_not_signed(desk):
+    from concejo.cases.models import CaseDocument
+    from concejo.cases.tests.factories import case_for
+
+    case = case_for(desk["entity"])
+    document = desk["docs"][0]
+    CaseDocument.objects.create(case=case, document=document, position=1, sha256=document.sha256)
+    request = ask(desk, signers=[desk["first"]], docs=[document])
+    type(case).objects.filter(pk=case.pk).update(index_closed_at=timezone.now())
+    with pytest.raises(Conflict) as err:
+        services.signature_sign(actor=Actor(user=desk["first"]), request=request)
+    assert err.value.code == "case_closed"
+    with pytest.raises(Conflict):
+        ask(desk, signers=[desk["second"]], docs=[document])

@@ -1,0 +1,91 @@
+"""The citizen's folder (carpeta ciudadana): notifications, with access and rejection.
+
+Sign-in here is the platform's own account login; the sede issue adds the
+pluggable identity (demo provider, OpenID Connect / Cl@ve) in front of it.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from concejo.backoffice.auth import GuardedAuthenticationForm
+from concejo.core.actors import Actor
+from concejo.core.errors import ApplicationError, NotFound
+from concejo.documents.services import document_content, document_verify
+from concejo.notifications import selectors, services
+from concejo.notifications.models import NotificationStatus
+
+LOGIN = "/carpeta/entrar/"
+PAGE = 50
+
+
+class FolderLogin(auth_views.LoginView):
+    template_name = "sede/folder_login.html"
+    authentication_form = GuardedAuthenticationForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return "/carpeta/notificaciones/"
+
+
+@login_required(login_url=LOGIN)
+def notification_list(request):
+    actor = Actor.from_request(request)
+    rows = [(n, selectors.effective(n)) for n in selectors.notifications_for_citizen(actor)[:PAGE]]
+    pending = [(n, e) for n, e in rows if e.status == NotificationStatus.AVAILABLE]
+    done = [(n, e) for n, e in rows if e.status != NotificationStatus.AVAILABLE]
+    return render(
+        request, "sede/folder_notifications.html",
+        {"pending": pending, "done": done, "now": timezone.localtime()},
+    )  # fmt: skip
+
+
+def _mine(request, notification_id):
+    actor = Actor.from_request(request)
+    try:
+        return actor, selectors.notification_for_citizen(actor, notification_id)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+@login_required(login_url=LOGIN)
+def notification_detail(request, notification_id):
+    actor, notification = _mine(request, notification_id)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "access":
+                services.notification_access(actor=actor, notification=notification)
+                messages.success(request, _("Ha accedido a la notificación."))
+            elif request.POST.get("action") == "reject":
+                services.notification_reject(actor=actor, notification=notification)
+                messages.success(request, _("Ha rechazado la notificación."))
+            else:
+                raise ApplicationError(_("Acción no válida."), code="invalid")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return redirect("sede:folder-notification", notification_id=notification.pk)
+    notification.refresh_from_db()
+    return render(
+        request, "sede/folder_notification.html",
+        {"n": notification, "e": selectors.effective(notification), "now": timezone.localtime(),
+         "events": notification.events.all()},
+    )  # fmt: skip
+
+
+@login_required(login_url=LOGIN)
+def notification_document(request, notification_id):
+    """The notified act, once the citizen has opened the notification."""
+    _actor, notification = _mine(request, notification_id)
+    if notification.accessed_at is None:
+        raise Http404
+    document = notification.document
+    document_verify(document=document)
+    response = HttpResponse(document_content(document), content_type=document.mime_type)
+    response["Content-Disposition"] = f'attachment; filename="{document.file_name}"'
+    return response
