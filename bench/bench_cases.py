@@ -17,9 +17,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.bench_http import _free_port, _wait_ready
 from bench.datasets import bench_entity
 from bench.run import Result
+from bench.server import free_port, wait_ready
 
 UNITS = 20
 WORDS = ["terraza", "vado", "licencia", "obra", "contenedor", "andamio", "ruido", "arbolado",
@@ -161,7 +161,7 @@ def case_reads(options) -> list[Result]:
         .order_by("?")
         .values_list("pk", flat=True)[:REQUESTS]
     ]
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "concejo.conf.wsgi", "--bind", f"127.0.0.1:{port}",
          "--workers", "2", "--threads", "2", "--log-level", "warning"],
@@ -171,7 +171,7 @@ def case_reads(options) -> list[Result]:
     results = {"list": [], "detail": [], "search": []}
     errors = 0
     try:
-        _wait_ready(f"http://127.0.0.1:{port}/healthz", time.monotonic() + 30)
+        wait_ready(f"http://127.0.0.1:{port}/healthz", time.monotonic() + 30)
         for i in range(REQUESTS):
             unit = units[i % len(units)].dir3_code
             for kind, url in (

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -15,26 +14,10 @@ from pathlib import Path
 
 from bench.datasets import bench_entity, persons
 from bench.run import Result
+from bench.server import free_port, wait_ready
 
 CLIENTS = 12
 REQUEST_TIMEOUT = 30
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_ready(url: str, deadline: float) -> None:
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not become ready")
 
 
 def concurrent_api_writers(options) -> list[Result]:
@@ -49,7 +32,7 @@ def concurrent_api_writers(options) -> list[Result]:
     ).secret  # fmt: skip
     per_client = int(25 * options.scale)
     data = list(persons(CLIENTS * per_client, offset=Person.objects.count() + 500000))
-    port = _free_port()
+    port = free_port()
     root = Path(__file__).resolve().parents[1]
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "concejo.conf.wsgi",
@@ -59,7 +42,7 @@ def concurrent_api_writers(options) -> list[Result]:
     )  # fmt: skip
     failures: list[str] = []
     try:
-        _wait_ready(f"http://127.0.0.1:{port}/healthz", time.monotonic() + 30)
+        wait_ready(f"http://127.0.0.1:{port}/healthz", time.monotonic() + 30)
 
         def client(index: int) -> None:
             for values in data[index * per_client : (index + 1) * per_client]:

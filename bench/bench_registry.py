@@ -23,9 +23,9 @@ import urllib.request
 import uuid
 from pathlib import Path
 
-from bench.bench_http import _free_port, _wait_ready
 from bench.datasets import bench_entity, persons
 from bench.run import Result
+from bench.server import free_port, wait_ready
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + b"%" * 2000
 CLIENTS = 32
@@ -225,7 +225,7 @@ def _http_run(entity, options):
             "attachments": [{"name": "anexo.pdf", "content_base64": base64.b64encode(PDF).decode()}],
         }
     ).encode()  # fmt: skip
-    port = _free_port()
+    port = free_port()
     root = Path(__file__).resolve().parents[1]
     env = {**os.environ, "OUTBOX_MODE": "deferred"}
     server = subprocess.Popen(
@@ -237,7 +237,7 @@ def _http_run(entity, options):
     failures: list[str] = []
     lock = threading.Lock()
     try:
-        _wait_ready(f"http://127.0.0.1:{port}/healthz", time.monotonic() + 30)
+        wait_ready(f"http://127.0.0.1:{port}/healthz", time.monotonic() + 30)
 
         def client() -> None:
             for _ in range(per_client):

@@ -12,6 +12,7 @@ source tools/pg-cluster.sh
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v pdfsig >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "== Installing ${missing[*]} (Debian packages)"
@@ -20,6 +21,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   else
     echo "missing ${missing[*]}: the tests that need them will be skipped" >&2
   fi
+fi
+
+# axe-core (accessibility checks run inside Chromium), pinned, from the npm registry.
+AXE_VERSION=4.14.1
+if command -v npm >/dev/null 2>&1 && [ ! -f "var/npm/node_modules/axe-core/axe.min.js" ]; then
+  echo "== Installing axe-core $AXE_VERSION (npm)"
+  mkdir -p var/npm
+  npm install --silent --no-audit --no-fund --prefix var/npm "axe-core@$AXE_VERSION" >/dev/null
 fi
 
 pg_cluster_start

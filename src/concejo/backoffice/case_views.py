@@ -16,6 +16,7 @@ from concejo.cases.workflow import TRANSITIONS
 from concejo.core.errors import ApplicationError, PermissionDenied
 from concejo.documents.models import DocumentTemplate, DocumentType
 from concejo.documents.services import document_finalize
+from concejo.notifications.services import STANDARD_APPEALS
 from concejo.organization import selectors as organization
 from concejo.registry import selectors as registry
 
@@ -154,15 +155,6 @@ def _request_signature(request, actor, case) -> None:
         signers=users_by_username(case.entity, [u for u in request.POST.getlist("signers") if u]),
         mode=request.POST.get("mode", "sequential"), case=case,
     )  # fmt: skip
-
-
-STANDARD_APPEALS = (
-    "Contra esta resolución, que pone fin a la vía administrativa, puede interponer recurso "
-    "potestativo de reposición ante el mismo órgano que la dictó en el plazo de un mes, o "
-    "directamente recurso contencioso-administrativo ante los Juzgados de lo "
-    "Contencioso-Administrativo en el plazo de dos meses, contados desde el día siguiente al "
-    "de la notificación (arts. 123 y 124 Ley 39/2015; art. 46 Ley 29/1998)."
-)
 
 
 def _notifications(case) -> list:

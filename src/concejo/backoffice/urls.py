@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from concejo.backoffice import case_views, signature_views, views
+from concejo.backoffice import case_views, edict_views, signature_views, views
 from concejo.backoffice.auth import GuardedAuthenticationForm
 
 app_name = "backoffice"
@@ -24,6 +24,7 @@ urlpatterns = [
     path("expedientes/<uuid:case_id>/", case_views.case_view, name="case"),
     path("tareas/", case_views.my_tasks, name="tasks"),
     path("portafirmas/", signature_views.signature_inbox, name="signatures"),
+    path("tablon/", edict_views.edicts, name="edicts"),
     path(
         "portafirmas/<uuid:request_id>/",
         signature_views.signature_decide,

@@ -50,7 +50,12 @@ def _entity(request, *roles):
     actor = Actor.from_request(request)
     entities = organization.entities_for_actor(actor)
     code = request.GET.get("entidad") or request.POST.get("entidad")
+    if code:
+        request.session["desk_entity"] = code  # the choice stays for the next pages
+    code = code or request.session.get("desk_entity")
     entity = (entities.filter(dir3_code=code) if code else entities).order_by("created_at").first()
+    if entity is None and code:
+        entity = entities.order_by("created_at").first()
     if entity is None:
         raise Http404
     if roles:

@@ -80,8 +80,10 @@ def check_production(
     key_from_env: bool,
     database_url: str = "postgres://",
     allowed_hosts: list[str] | None = None,
+    email_host: str = "smtp",
 ) -> None:
-    """Production refuses to start with DEBUG on, a default secret, SQLite or no hosts."""
+    """Production refuses to start with DEBUG on, a default secret, SQLite, no hosts, or
+    no SMTP server (notices of notifications would only be printed, never sent)."""
     problems = []
     if not database_url.startswith(("postgres://", "postgresql://")):
         problems.append("DATABASE_URL must point to PostgreSQL in production")
@@ -89,6 +91,8 @@ def check_production(
         problems.append("ALLOWED_HOSTS must list the public host names")
     if debug:
         problems.append("DEBUG must be off in production")
+    if not email_host:
+        problems.append("EMAIL_HOST must name the SMTP server for notification notices")
     if not key_from_env or key.startswith(INSECURE_SECRET_PREFIX) or len(key) < 40:
         problems.append("SECRET_KEY must be given in the environment (40+ random characters)")
     if problems:

@@ -34,6 +34,7 @@ if PRODUCTION:
         key_from_env=bool(env_str("SECRET_KEY")),
         database_url=env_str("DATABASE_URL"),
         allowed_hosts=ALLOWED_HOSTS,
+        email_host=env_str("EMAIL_HOST"),
     )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # Public base URL, used in receipts and verification links.
@@ -97,6 +98,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "concejo.backoffice.context.desk_entities",
             ],
         },
     },
@@ -271,6 +273,9 @@ SMS_BACKEND = env_str("SMS_BACKEND", "concejo.notifications.notices.ConsoleSmsSe
 # end of the tenth day (Madrid time); "same_time": exactly ten days after it was made available.
 NOTIFICATION_EXPIRY_DAYS = env_int("NOTIFICATION_EXPIRY_DAYS", 10)
 NOTIFICATION_EXPIRY_CUTOFF = env_str("NOTIFICATION_EXPIRY_CUTOFF", "end_of_day")
+
+# The sede's demo identity provider (choose a demo citizen to sign in): never in production.
+DEMO_IDENTITY = env_bool("DEMO_IDENTITY", not PRODUCTION) and not PRODUCTION
 
 # --- Concejo --------------------------------------------------------------
 # Representation (apoderamiento) may be granted for at most this many years (art. 6 Ley 39/2015).

@@ -22,10 +22,16 @@ class Actor:
     ip: str | None = None
     acting_for: Any = None
     is_system: bool = False
+    via: str = ""  # "sede": the platform files on a signed-in citizen's behalf
 
     @classmethod
     def system(cls) -> Actor:
         return cls(is_system=True)
+
+    @classmethod
+    def sede(cls, user, ip: str | None = None, acting_for=None) -> Actor:
+        """The sede filing for a citizen: the platform's rights, the citizen's name."""
+        return cls(user=user, ip=ip, acting_for=acting_for, is_system=True, via="sede")
 
     @classmethod
     def from_request(cls, request: HttpRequest) -> Actor:
@@ -40,7 +46,7 @@ class Actor:
     @property
     def label(self) -> str:
         if self.is_system:
-            return "system"
+            return f"{self.via}:{self.user.get_username()}" if self.via and self.user else "system"
         if self.api_application is not None:
             return f"api:{self.api_application.name}"
         if self.user is not None:

@@ -242,6 +242,7 @@ def _registry_and_cases(council: Entity) -> None:
         assigned_unit=case.responsible_unit,
     )
     _signature_waiting(council, case)
+    _notified_case(council)
 
 
 def _signature_waiting(council: Entity, case) -> None:
@@ -282,3 +283,35 @@ def _procedure(entity: Entity, spec: dict) -> None:
         actor=SYSTEM, entity=entity, responsible_unit=unit, **values
     )
     procedures.procedure_publish(actor=SYSTEM, procedure=version.procedure)
+
+
+def _notified_case(council: Entity) -> None:
+    """A vado licence granted by a sealed resolution and notified to María García."""
+    from concejo.cases import services as cases
+    from concejo.documents.services import document_finalize
+    from concejo.notifications.services import STANDARD_APPEALS, IssueRequest, notification_issue
+
+    maria = Person.objects.get(entity=council, id_number="12345678Z")
+    case = cases.case_open(
+        actor=SYSTEM, entity=council, subject="Licencia de vado permanente en calle Santiago, 10",
+        parties=[(maria, "applicant")], responsible_unit=Unit.objects.get(dir3_code="LA0007031"),
+    )  # fmt: skip
+    case = cases.case_transition(actor=SYSTEM, case=case, to_status="in_progress")
+    resolution = cases.case_document_generate(
+        actor=SYSTEM, case=case,
+        template=DocumentTemplate.objects.get(entity=council, name="Resolución de concesión"),
+        extra={"motivo": "el informe técnico es favorable y se ha abonado la tasa"},
+    )  # fmt: skip
+    resolution = document_finalize(actor=SYSTEM, document=resolution)
+    cases.resolution_register(
+        actor=SYSTEM, case=case, document=resolution,
+        summary="Conceder licencia de vado permanente en calle Santiago, 10",
+    )  # fmt: skip
+    notification_issue(
+        actor=SYSTEM,
+        item=IssueRequest(
+            case=case, document=resolution, addressee=maria,
+            subject="Concesión de licencia de vado permanente", appeals=STANDARD_APPEALS,
+            ends_administrative_route=True, appeal_amount=1, appeal_unit="months",
+        ),
+    )  # fmt: skip

@@ -35,3 +35,17 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def shot(page):
+    """Save a screenshot of the current page for reviewers (var/e2e-screenshots/, not in git)."""
+    from django.conf import settings
+
+    folder = settings.REPO_ROOT / "var" / "e2e-screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(name: str) -> None:
+        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+    return take

@@ -31,7 +31,7 @@ def test_the_mayor_signs_a_decree_from_the_portafirmas(live_server, page, sealed
     page.goto(f"{live_server.url}/backoffice/portafirmas/")
     page.get_by_label("Usuario").fill("alcalde")
     page.get_by_label("Contraseña").fill("Una-clave-larga-1")
-    page.get_by_role("button", name="Entrar").click()
+    page.get_by_role("button", name="Entrar", exact=True).click()
     page.wait_for_url("**/backoffice/portafirmas/")
     assert page.get_by_role("link", name="Decreto de la Alcaldía").is_visible()
 

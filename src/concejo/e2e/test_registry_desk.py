@@ -20,7 +20,7 @@ def test_a_clerk_registers_a_submission_at_the_counter(
     page.goto(f"{live_server.url}/backoffice/registro/")
     page.get_by_label("Usuario").fill("rafael")
     page.get_by_label("Contraseña").fill("Una-clave-larga-1")
-    page.get_by_role("button", name="Entrar").click()
+    page.get_by_role("button", name="Entrar", exact=True).click()
     page.wait_for_url("**/backoffice/registro/")
 
     # A wrong check letter is explained on the form, in Spanish, and nothing is filed.

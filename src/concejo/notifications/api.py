@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -58,7 +60,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
     def get_completed_at(self, n):
         value = self._effective(n).completed_at
-        return value.isoformat() if value else None
+        return serializers.DateTimeField().to_representation(value) if value else None
 
     def get_appeal_due(self, n):
         value = self._effective(n).appeal_due
@@ -82,10 +84,12 @@ class NotificationDetailSerializer(NotificationSerializer):
         )  # fmt: skip
 
     def get_trail(self, n) -> list[dict]:
+        moment = serializers.DateTimeField()
         return [
-            {"kind": e.kind, "at": e.at, "detail": e.detail, "author": e.author, "ip": e.ip}
+            {"kind": e.kind, "at": moment.to_representation(e.at), "detail": e.detail,
+             "author": e.author, "ip": e.ip}
             for e in n.events.all()
-        ]
+        ]  # fmt: skip
 
     def get_paper_deliveries(self, n) -> list[dict]:
         return [
@@ -147,6 +151,12 @@ class NotificationListView(ServiceAPIView):
             raise field_error("status", "Estado no válido.", code="invalid_choice")
         case = None
         if params.get("case"):
+            try:
+                uuid.UUID(params["case"])
+            except ValueError as exc:
+                raise field_error(
+                    "case", "Identificador de expediente no válido.", code="invalid"
+                ) from exc
             case = case_get(actor=actor, entity=entity, case_id=params["case"], purpose="notify")
         found = selectors.notifications_for_staff(
             actor=actor, entity=entity, case=case, status=status_filter,

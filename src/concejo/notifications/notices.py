@@ -22,7 +22,9 @@ log = logging.getLogger(__name__)
 
 
 class ConsoleSmsSender:
-    """The embedded mode's SMS gateway: writes the message to the log."""
+    """The embedded mode's SMS gateway: writes the message to the log (nothing is sent)."""
+
+    delivers = False
 
     def send(self, phone: str, text: str) -> None:
         log.info("SMS a %s: %s", phone, text)
@@ -78,8 +80,11 @@ def deliver_notices(payloads: list[dict]) -> list[Exception | None]:
                     EmailMessage(subject, body, to=[n.email], connection=connection).send()
                     where = n.email
                 else:
-                    sms_sender().send(n.phone, subject)
+                    sender = sms_sender()
+                    sender.send(n.phone, subject)
                     where = n.phone
+                    if not getattr(sender, "delivers", True):
+                        where += " " + _("(sin pasarela de SMS: solo queda en el registro)")
             except Exception as exc:  # kept for retry by the outbox
                 results.append(exc)
                 continue

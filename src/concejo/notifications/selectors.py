@@ -65,10 +65,12 @@ def with_status(queryset: QuerySet[Notification], status: str, now=None) -> Quer
 def notifications_for_staff(
     *, actor: Actor, entity: Entity, case=None, status: str = "", id_number: str = ""
 ) -> QuerySet[Notification]:
+    from concejo.cases.selectors import cases_visible
+
     require_role(actor, entity, *READERS)
-    queryset = Notification.objects.filter(entity=entity).select_related(
-        "entity", "case", "document", "addressee", "representative", "proof"
-    )
+    queryset = Notification.objects.filter(
+        entity=entity, case__in=cases_visible(actor=actor, entity=entity)
+    ).select_related("entity", "case", "document", "addressee", "representative", "proof")
     if case is not None:
         queryset = queryset.filter(case=case)
     if id_number:
@@ -110,6 +112,16 @@ def notifications_for_citizen(actor: Actor) -> QuerySet[Notification]:
         .select_related("entity", "case", "document", "addressee", "representative", "proof")
         .order_by("-made_available_at", "-id")
     )
+
+
+def may_open(actor: Actor, notification: Notification) -> bool:
+    from concejo.notifications.services import acting_person
+
+    try:
+        acting_person(actor, notification)
+    except NotFound:
+        return False
+    return True
 
 
 def notification_for_citizen(actor: Actor, pk) -> Notification:

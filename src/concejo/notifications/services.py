@@ -18,7 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from concejo.audit.services import audit_record, audited_service
-from concejo.cases.models import Case, CaseDocument, CaseEvent, CaseParty, CaseStatus
+from concejo.cases.models import (
+    Case,
+    CaseDocument,
+    CaseEvent,
+    CaseParty,
+    CaseStatus,
+    PartyRole,
+)
 from concejo.core.actors import Actor
 from concejo.core.errors import Conflict, NotFound, field_error
 from concejo.deadlines.computation import DeadlineUnit, deadline_compute
@@ -41,6 +48,14 @@ from concejo.people.models import Person
 from concejo.people.selectors import representation_valid
 
 NOTIFIERS = (Role.CASE_HANDLER, Role.UNIT_HEAD)
+# The usual appeals of a resolution that ends the administrative route (a default to edit).
+STANDARD_APPEALS = (
+    "Contra esta resolución, que pone fin a la vía administrativa, puede interponer recurso "
+    "potestativo de reposición ante el mismo órgano que la dictó en el plazo de un mes, o "
+    "directamente recurso contencioso-administrativo ante los Juzgados de lo "
+    "Contencioso-Administrativo en el plazo de dos meses, contados desde el día siguiente al "
+    "de la notificación (arts. 123 y 124 Ley 39/2015; art. 46 Ley 29/1998)."
+)
 OPEN = NotificationStatus.AVAILABLE
 TRANSITIONS = {
     NotificationStatus.AVAILABLE: {
@@ -98,7 +113,11 @@ def _postal_address(person: Person) -> str:
     return f"{person.address}\n{person.postal_code} {person.municipality} ({person.province})"
 
 
-def _checked(item: IssueRequest, signed: set, indexed: set, parties: set) -> Notification:
+def _checked(
+    item: IssueRequest, signed: set, indexed: set, parties: set, agents: dict
+) -> Notification:
+    """One notification, checked; the applicant's representative on the case receives it
+    unless another representative is given."""
     case, document, person = item.case, item.document, item.addressee
     subject = (item.subject or "").strip()
     if not subject:
@@ -123,7 +142,7 @@ def _checked(item: IssueRequest, signed: set, indexed: set, parties: set) -> Not
         raise field_error(
             "addressee", _("La persona no es interesada en el expediente."), code="not_a_party"
         )
-    representative = item.representative
+    representative = item.representative or agents.get((case.pk, person.pk))
     if (
         representative is not None
         and (case.pk, representative.pk) not in parties
@@ -209,10 +228,21 @@ def notifications_issue(
         CaseDocument.objects.filter(case_id__in=case_ids, document_id__in=document_ids)
         .values_list("case_id", "document_id")
     )  # fmt: skip
-    parties = set(
-        CaseParty.objects.filter(case_id__in=case_ids).values_list("case_id", "person_id")
+    roles = list(
+        CaseParty.objects.filter(case_id__in=case_ids).values_list("case_id", "person_id", "role")
     )
-    built = [_checked(item, signed, indexed, parties) for item in items]
+    parties = {(case_id, person_id) for case_id, person_id, _ in roles}
+    representatives = {case_id: person_id for case_id, person_id, role in roles
+                       if role == PartyRole.REPRESENTATIVE}  # fmt: skip
+    agents = {
+        (case_id, person_id): representatives[case_id]
+        for case_id, person_id, role in roles
+        if role == PartyRole.APPLICANT and case_id in representatives
+    }
+    if agents:
+        people = Person.objects.in_bulk(set(agents.values()))
+        agents = {key: people[pk] for key, pk in agents.items()}
+    built = [_checked(item, signed, indexed, parties, agents) for item in items]
     now = timezone.now()
     expires_at = expiry_moment(now)
     for notification in built:
@@ -531,8 +561,9 @@ def notifications_sweep(now: dt.datetime | None = None, *, batch: int = 5000) ->
 
     Readers already see them as rejected (selectors.effective); this makes it
     permanent, adds the proof to each case (outbox) and lets resolved cases move on.
-    Notifications made available the same day share their cut-off, so the rows are
-    updated in a few grouped statements rather than one per notification.
+    Notifications made available the same day share their cut-off, so rows are
+    updated in a few grouped statements, and their trail, the case history and
+    the proof tasks are written with INSERT … SELECT, without building objects.
     """
     now = now or timezone.now()
     system = Actor.system()
@@ -543,56 +574,75 @@ def notifications_sweep(now: dt.datetime | None = None, *, batch: int = 5000) ->
             due = list(
                 Notification.objects.select_for_update(skip_locked=True)
                 .filter(status=OPEN, expires_at__lt=now)
-                .select_related("entity")
-                .only("id", "entity", "case_id", "subject", "expires_at", "appeal_amount",
-                      "appeal_unit")
-                .order_by("expires_at", "id")[:batch]
+                .order_by("expires_at", "id")
+                .values_list("id", "entity_id", "case_id", "expires_at", "appeal_amount",
+                             "appeal_unit")[:batch]
             )  # fmt: skip
             if not due:
                 return total
             groups: dict[tuple, list] = {}
-            for n in due:
-                groups.setdefault(
-                    (n.entity_id, n.expires_at, n.appeal_amount, n.appeal_unit), []
-                ).append(n)
+            for pk, entity_id, _case, expires_at, amount, unit in due:
+                groups.setdefault((entity_id, expires_at, amount, unit), []).append(pk)
+            entities = Entity.objects.in_bulk({key[0] for key in groups})
             for (entity_id, expires_at, amount, unit), members in groups.items():
                 appeal_due = None
                 if amount:
                     calendar = calendars.get(entity_id)
                     if calendar is None:
                         calendar = calendars[entity_id] = calendar_for(
-                            members[0].entity, strict=False
+                            entities[entity_id], strict=False
                         )
                     appeal_due = deadline_compute(
                         start=expires_at, amount=amount, unit=unit, calendar=calendar
                     ).end
-                Notification.objects.filter(pk__in=[n.pk for n in members]).update(
+                Notification.objects.filter(pk__in=members).update(
                     status=NotificationStatus.REJECTED, completion=Completion.EXPIRED,
                     completed_at=expires_at, appeal_due=appeal_due, updated_at=now,
                 )  # fmt: skip
-            expired = str(Completion.EXPIRED.label)
-            case_detail = _("Notificación «%(s)s»: %(d)s")
-            NotificationEvent.objects.bulk_create(
-                (NotificationEvent(notification_id=n.pk, kind="expired", at=n.expires_at,
-                                   author=system.label, detail=expired)
-                 for n in due),
-                batch_size=2000,
-            )  # fmt: skip
-            CaseEvent.objects.bulk_create(
-                (CaseEvent(case_id=n.case_id, kind="notification_done", author=system.label,
-                           detail=case_detail % {"s": n.subject, "d": expired})
-                 for n in due),
-                batch_size=2000,
-            )  # fmt: skip
-            outbox_enqueue_many(
-                kind="notifications.proof",
-                payloads=[{"notification": str(n.pk), "how": Completion.EXPIRED} for n in due],
-            )
-            _case_continues({n.case_id for n in due})
-            for entity_id in {n.entity_id for n in due}:
+            _record_expiries([row[0] for row in due], now, system)
+            _case_continues({row[2] for row in due})
+            for entity_id, entity in entities.items():
                 audit_record(
-                    actor=system, action="notifications.sweep",
-                    entity=next(n.entity for n in due if n.entity_id == entity_id),
-                    details={"expired": sum(1 for n in due if n.entity_id == entity_id)},
+                    actor=system, action="notifications.sweep", entity=entity,
+                    details={"expired": sum(1 for row in due if row[1] == entity_id)},
                 )  # fmt: skip
             total += len(due)
+
+
+def _record_expiries(ids: list, now: dt.datetime, system: Actor) -> None:
+    """The trail row, the case history line and the proof task of each expired notification."""
+    from django.db import connection
+
+    from concejo.outbox.models import OutboxTask, TaskStatus
+
+    expired = str(Completion.EXPIRED.label)
+    notifications = Notification._meta.db_table
+    marks = ",".join(["%s"] * len(ids))
+    keys = [Notification._meta.pk.get_db_prep_value(pk, connection) for pk in ids]
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    where = f"FROM {notifications} WHERE id IN ({marks})"
+    if connection.vendor == "postgresql":
+        payload = "jsonb_build_object('notification', id::text, 'how', %s)"
+    else:
+        payload = "json_object('notification', id, 'how', %s)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {NotificationEvent._meta.db_table} (notification_id, kind, at, detail,"
+            f" author, ip) SELECT id, 'expired', expires_at, %s, %s, NULL {where}",
+            [expired, system.label, *keys],
+        )
+        prefix, suffix = (_("Notificación «%(s)s»: %(d)s") % {"s": "\x00", "d": expired}).split(
+            "\x00"
+        )
+        cursor.execute(
+            f"INSERT INTO {CaseEvent._meta.db_table} (case_id, kind, from_status, to_status,"
+            f" detail, author, created_at) SELECT case_id, 'notification_done', '', '',"
+            f" %s || subject || %s, %s, %s {where}",
+            [prefix, suffix, system.label, stamp, *keys],
+        )
+        cursor.execute(
+            f"INSERT INTO {OutboxTask._meta.db_table} (kind, payload, status, attempts,"
+            f" last_error, created_at) SELECT 'notifications.proof', {payload}, %s, 0, '', %s"
+            f" {where}",
+            [Completion.EXPIRED.value, TaskStatus.PENDING.value, stamp, *keys],
+        )

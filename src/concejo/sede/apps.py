@@ -5,3 +5,11 @@ class SedeConfig(AppConfig):
     name = "concejo.sede"
     label = "sede"
     verbose_name = "Sede electrónica"
+
+    def ready(self):
+        from concejo.outbox.handlers import register_sweep
+        from concejo.sede.edicts import edicts_certify, render_certificate
+        from concejo.verification.renderers import register
+
+        register("sede.edict_certificate", render_certificate)
+        register_sweep("sede.edict_certificates", edicts_certify)

@@ -31,13 +31,32 @@ class FolderLogin(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_default_redirect_url(self):
-        return "/carpeta/notificaciones/"
+        return "/carpeta/"
+
+    def get_context_data(self, **kwargs):
+        from django.conf import settings
+
+        from concejo.people.models import Person
+
+        context = super().get_context_data(**kwargs)
+        context["now"] = timezone.localtime()
+        if settings.DEMO_IDENTITY:
+            context["demo_people"] = (
+                Person.objects.filter(user__isnull=False)
+                .exclude(user__memberships__isnull=False)
+                .order_by("entity__name", "kind", "last_name_1", "business_name")
+            )
+        return context
 
 
 @login_required(login_url=LOGIN)
 def notification_list(request):
     actor = Actor.from_request(request)
-    rows = [(n, selectors.effective(n)) for n in selectors.notifications_for_citizen(actor)[:PAGE]]
+    rows = [
+        (n, selectors.effective(n))
+        for n in selectors.notifications_for_citizen(actor)[:PAGE]
+        if selectors.may_open(actor, n)  # a power for another procedure does not reach it
+    ]
     pending = [(n, e) for n, e in rows if e.status == NotificationStatus.AVAILABLE]
     done = [(n, e) for n, e in rows if e.status != NotificationStatus.AVAILABLE]
     return render(
@@ -85,7 +104,12 @@ def notification_document(request, notification_id):
     if notification.accessed_at is None:
         raise Http404
     document = notification.document
-    document_verify(document=document)
+    try:
+        document_verify(document=document)
+    except ApplicationError as exc:
+        return HttpResponse(
+            exc.message, status=exc.status, content_type="text/plain; charset=utf-8"
+        )
     response = HttpResponse(document_content(document), content_type=document.mime_type)
     response["Content-Disposition"] = f'attachment; filename="{document.file_name}"'
     return response

@@ -1,13 +1,28 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from concejo.sede import folder_views, views
+from concejo.sede import apply_views, folder_views, views
 
 app_name = "sede"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("carpeta/", apply_views.folder_home, name="folder"),
     path("carpeta/entrar/", folder_views.FolderLogin.as_view(), name="folder-login"),
+    path("carpeta/entrar/demo/", apply_views.demo_login, name="demo-login"),
+    path("carpeta/solicitudes/<uuid:draft_id>/", apply_views.draft_page, name="draft"),
+    path(
+        "carpeta/solicitudes/<uuid:draft_id>/revisar/",
+        apply_views.draft_review,
+        name="draft-review",
+    ),
+    path("carpeta/presentadas/<uuid:entry_id>/", apply_views.submitted, name="submitted"),
+    path(
+        "carpeta/presentadas/<uuid:entry_id>/justificante",
+        apply_views.receipt,
+        name="receipt",
+    ),
+    path("carpeta/expedientes/<uuid:case_id>/", apply_views.folder_case, name="folder-case"),
     path(
         "carpeta/salir/",
         auth_views.LogoutView.as_view(next_page="/carpeta/entrar/"),
@@ -26,6 +41,14 @@ urlpatterns = [
     ),
     path("<str:dir3_code>/", views.entity_home, name="entity-home"),
     path("<str:dir3_code>/calendario/", views.calendar_page, name="calendar"),
+    path("<str:dir3_code>/tablon/", views.edicts_board, name="edicts"),
+    path("<str:dir3_code>/tablon/<uuid:edict_id>/", views.edict_document, name="edict"),
+    path("<str:dir3_code>/informacion/<slug:slug>/", views.info_page, name="info"),
     path("<str:dir3_code>/procedimientos/", views.catalog, name="catalog"),
     path("<str:dir3_code>/procedimientos/<str:sia_code>/", views.procedure_page, name="procedure"),
+    path(
+        "<str:dir3_code>/procedimientos/<str:sia_code>/solicitar/",
+        apply_views.apply_start,
+        name="apply",
+    ),
 ]

@@ -109,3 +109,66 @@ def procedure_page(request, dir3_code: str, sia_code: str):
     if version is None:
         raise Http404
     return _page(request, "sede/procedure.html", entity, version=version)
+
+
+def edicts_board(request, dir3_code: str):
+    """Tablón de edictos: what is published today, and what was published before."""
+    from concejo.sede.edicts import edicts_current
+    from concejo.sede.models import Edict
+
+    entity = _entity(dir3_code)
+    past = Edict.objects.filter(entity=entity, publish_to__lt=timezone.localdate()).select_related(
+        "document__issued", "certificate", "unit"
+    )[:CATALOG_PAGE]
+    return _page(request, "sede/edicts.html", entity, current=edicts_current(entity), past=past)
+
+
+def edict_document(request, dir3_code: str, edict_id):
+    from django.http import HttpResponse
+
+    from concejo.documents.services import document_content
+    from concejo.sede.edicts import edicts_current
+
+    entity = _entity(dir3_code)
+    edict = edicts_current(entity).filter(pk=edict_id).first()
+    if edict is None:
+        raise Http404
+    response = HttpResponse(document_content(edict.document), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{edict.document.file_name}"'
+    return response
+
+
+INFO_PAGES = {
+    "titularidad": "Titularidad de la sede",
+    "sellos": "Sellos electrónicos y sus certificados",
+    "accesibilidad": "Declaración de accesibilidad",
+    "privacidad": "Protección de datos personales",
+    "ayuda": "Ayuda",
+}
+
+
+def info_page(request, dir3_code: str, slug: str):
+    """The information a sede must publish (RD 203/2021 art. 11; RD 1112/2018; RGPD)."""
+    entity = _entity(dir3_code)
+    if slug not in INFO_PAGES:
+        raise Http404
+    seal = None
+    if slug == "sellos" and entity.seal_certificate_path:
+        from concejo.core.errors import ApplicationError
+        from concejo.signatures.seal import seal_signer
+
+        try:
+            cert = seal_signer(entity).signing_cert
+            seal = {
+                "subject": cert.subject.human_friendly,
+                "issuer": cert.issuer.human_friendly,
+                "serial": format(cert.serial_number, "X"),
+                "valid_from": cert["tbs_certificate"]["validity"]["not_before"].native,
+                "valid_to": cert["tbs_certificate"]["validity"]["not_after"].native,
+            }
+        except ApplicationError:
+            seal = None
+    return _page(
+        request, f"sede/info_{slug}.html", entity, title=INFO_PAGES[slug], pages=INFO_PAGES,
+        seal=seal,
+    )  # fmt: skip

@@ -18,6 +18,11 @@ def test_production_refuses_a_generated_or_default_secret():
         )
 
 
+def test_production_refuses_to_print_notices_instead_of_sending_them():
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_HOST"):
+        environment.check_production(debug=False, key="k" * 50, key_from_env=True, email_host="")
+
+
 def test_production_accepts_a_real_configuration():
     environment.check_production(debug=False, key="k" * 50, key_from_env=True)
 

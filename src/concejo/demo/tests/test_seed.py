@@ -59,3 +59,10 @@ def test_seed_demo_builds_valladolid_and_is_idempotent(client):
     assert client.login(username="registro", password="Concejo-Demo-2026")
     page = client.get("/backoffice/").content.decode()
     assert "Registro General" in page and "Personal de registro" in page
+
+    # The portafirmas has a proposal waiting for the unit head; María has a notification.
+    assert client.login(username="jefe", password="Concejo-Demo-2026")
+    assert "propuesta de resolución" in client.get("/backoffice/portafirmas/").content.decode()
+    assert client.login(username="ciudadana", password="Concejo-Demo-2026")
+    folder = client.get("/carpeta/notificaciones/").content.decode()
+    assert "Concesión de licencia de vado permanente" in folder

@@ -280,3 +280,16 @@ def test_with_the_smtp_server_down_no_notice_is_lost(resolved, smtp_server, sett
     assert sorted(smtp_server.recipients()) == ["maria@example.org", "obras@example.org"]
     for n in issued:
         assert NotificationEvent.objects.filter(notification=n, kind="notice_sent").exists()
+
+
+def test_the_applicants_representative_on_the_case_receives_it(resolved):
+    from concejo.cases.models import CaseParty, PartyRole
+
+    agent = PersonFactory(entity=resolved["entity"], email="gestoria@example.org")
+    CaseParty.objects.create(case=resolved["case"], person=agent, role=PartyRole.REPRESENTATIVE)
+    n = issue(resolved)
+    assert (n.addressee, n.representative, n.email) == (
+        resolved["maria"], agent, "gestoria@example.org",
+    )  # fmt: skip
+    company = issue(resolved, person=resolved["company"])  # a third party: no representative
+    assert company.representative is None

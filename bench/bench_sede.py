@@ -1,0 +1,195 @@
+"""A deadline-day burst on the sede: citizens applying online with two 200 KB attachments.
+
+Each simulated citizen goes through the real pages of a running gunicorn
+(session, CSRF, draft, two uploads, review, submission) on loopback; the
+submission files the registry entry and opens the case. Bounded: a fixed
+number of citizens, a timeout per request.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import re
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+
+from bench.datasets import bench_entity, persons
+from bench.run import Result
+from bench.server import gunicorn, percentile
+
+CLIENTS = 24
+CITIZENS = 240
+TIMEOUT = 60
+ATTACHMENT = b"%PDF-1.4\n" + b"0" * (200 * 1024 - 20) + b"\n%%EOF\n"
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def _prepare(count: int) -> tuple[str, list[str]]:
+    from django.contrib.auth import get_user_model
+
+    from concejo.core.actors import Actor
+    from concejo.organization.models import Unit
+    from concejo.people.models import Person
+    from concejo.procedures import services as procedures
+    from concejo.procedures.models import Procedure
+
+    entity = bench_entity()
+    unit, _ = Unit.objects.get_or_create(
+        entity=entity, dir3_code="LA0472222",
+        defaults={"name": "Registro general (bench)", "valid_from": "2020-01-01"},
+    )  # fmt: skip
+    if entity.registry_unit_id is None:
+        entity.registry_unit = unit
+        entity.save(update_fields=["registry_unit"])
+    if not Procedure.objects.filter(entity=entity, sia_code="9990001").exists():
+        version = procedures.procedure_create(
+            actor=Actor.system(), entity=entity, sia_code="9990001", name="Ayuda al alquiler",
+            summary="Convocatoria", description="Plazo de solicitud abierto hasta hoy.",
+            category="Vivienda", responsible_unit=unit, silence_effect="refusal",
+            max_resolution_amount=3, max_resolution_unit="months", audience=["citizens"],
+            form_schema={"type": "object", "required": ["ingresos"],
+                         "properties": {"ingresos": {"type": "number", "minimum": 0}}},
+            fees=[], required_documents=[
+                {"name": "Contrato de alquiler", "mandatory": True, "accepted_formats": ["pdf"]},
+                {"name": "Certificado de ingresos", "mandatory": True, "accepted_formats": ["pdf"]},
+            ],
+        )  # fmt: skip
+        procedures.procedure_publish(actor=Actor.system(), procedure=version.procedure)
+    users = get_user_model()
+    people = []
+    offset = 900_000 + Person.objects.count()
+    for data in persons(count, offset=offset):
+        user = users.objects.create_user(username=f"c{data['id_number']}", password=None)
+        people.append(Person(entity=entity, user=user, **data))
+    Person.objects.bulk_create(people)
+    return entity.dir3_code, [str(p.pk) for p in people]
+
+
+def _multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    parts = []
+    for name, value in fields.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        )
+    for name, (filename, content) in files.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            f"Content-Type: application/pdf\r\n\r\n".encode()
+            + content
+            + b"\r\n"
+        )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+class Citizen:
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def get(self, path: str) -> tuple[str, str]:
+        with self.opener.open(self.base + path, timeout=TIMEOUT) as response:
+            return response.geturl(), response.read().decode()
+
+    def post(self, path: str, fields: dict, files: dict | None = None) -> str:
+        body, kind = _multipart(fields, files or {})
+        request = urllib.request.Request(self.base + path, data=body, headers={
+            "Content-Type": kind, "Referer": self.base + path})  # fmt: skip
+        with self.opener.open(request, timeout=TIMEOUT) as response:
+            return response.geturl()
+
+
+def _apply(citizen: Citizen, dir3: str, person: str) -> float:
+    """One application; returns the latency of the submission itself."""
+    _, page = citizen.get("/carpeta/entrar/")
+    citizen.post(
+        "/carpeta/entrar/demo/", {"csrfmiddlewaretoken": TOKEN.search(page)[1], "person": person}
+    )
+    draft_url, page = citizen.get(f"/{dir3}/procedimientos/9990001/solicitar/")
+    path = urllib.parse.urlparse(draft_url).path
+    token = TOKEN.search(page)[1]
+    citizen.post(path, {"csrfmiddlewaretoken": token, "action": "save", "f-ingresos": "14500"},
+                 {"slot-1": ("contrato.pdf", ATTACHMENT), "slot-2": ("ingresos.pdf", ATTACHMENT)})  # fmt: skip
+    review = citizen.post(path, {"csrfmiddlewaretoken": token, "action": "review", "f-ingresos": "14500",
+                                 "notification_channel": "electronic"})  # fmt: skip
+    if not review.endswith("/revisar/"):
+        raise RuntimeError(f"review refused: {review}")
+    start = time.perf_counter()
+    done = citizen.post(urllib.parse.urlparse(review).path, {"csrfmiddlewaretoken": token})
+    elapsed = time.perf_counter() - start
+    if "/carpeta/presentadas/" not in done:
+        raise RuntimeError(f"submission refused: {done}")
+    return elapsed
+
+
+def deadline_day_burst(options) -> list[Result]:
+    from django.db import connection
+
+    from concejo.registry.models import RegistryEntry
+
+    if connection.vendor != "postgresql":
+        return []  # the target is for the server on PostgreSQL
+    count = max(CLIENTS, int(CITIZENS * options.scale))
+    dir3, people = _prepare(count)
+    before = RegistryEntry.objects.count()
+    latencies: list[float] = []
+    flows: list[float] = []
+    failures: list[str] = []
+    lock = threading.Lock()
+    with gunicorn(4, 8, OUTBOX_MODE="deferred") as base:
+
+        def worker(index: int) -> None:
+            for person in people[index::CLIENTS]:
+                began = time.perf_counter()
+                try:
+                    submit = _apply(Citizen(base), dir3, person)
+                except (OSError, RuntimeError, urllib.error.HTTPError) as exc:
+                    with lock:
+                        failures.append(repr(exc)[:200])
+                    continue
+                with lock:
+                    latencies.append(submit)
+                    flows.append(time.perf_counter() - began)
+
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(CLIENTS)]
+        start = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=900)
+        elapsed = time.perf_counter() - start
+    filed = RegistryEntry.objects.count() - before
+    dataset = f"{count} citizens, {CLIENTS} at once, 2x200 KB, gunicorn 4x8"
+    if failures:
+        print(f"  {len(failures)} failed, first: {failures[0]}")
+    return [
+        Result(
+            "sede: applications submitted (whole flow)",
+            dataset,
+            len(latencies) / elapsed,
+            "subm./s",
+        ),
+        Result("sede: submission POST p95", dataset, percentile(latencies, 0.95) * 1000, "ms"),
+        Result("sede: submission POST p99", dataset, percentile(latencies, 0.99) * 1000, "ms"),
+        Result(
+            "sede: whole application p99 (7 requests)",
+            dataset,
+            percentile(flows, 0.99) * 1000,
+            "ms",
+        ),
+        Result(
+            "sede: failed applications (must be 0)",
+            f"{filed} entries filed",
+            len(failures),
+            "errors",
+        ),
+    ]
+
+
+BENCHMARKS = [deadline_day_burst]

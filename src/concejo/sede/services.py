@@ -1,0 +1,227 @@
+"""Writes of the sede: drafts of applications, submitting them, answering a requirement."""
+
+from __future__ import annotations
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils.translation import gettext as _
+from jsonschema import Draft202012Validator
+
+from concejo.audit.services import audit_record, audited_service
+from concejo.cases.models import Case, CaseStatus
+from concejo.core.actors import Actor
+from concejo.core.errors import Conflict, NotFound, ValidationFailed, field_error
+from concejo.people.models import Person
+from concejo.procedures.models import Initiation, ProcedureVersion, VersionStatus
+from concejo.registry.attachments import AttachmentInput, check_attachments
+from concejo.registry.models import Channel, RegistryEntry
+from concejo.sede.citizens import acting_options, my_persons
+from concejo.sede.models import ApplicationDraft, DraftAttachment
+
+MAX_DRAFT_FILES = 20
+
+
+def published_version(draft: ApplicationDraft) -> ProcedureVersion:
+    version = draft.procedure.versions.filter(status=VersionStatus.PUBLISHED).first()
+    if version is None:
+        raise Conflict(_("El procedimiento ya no admite solicitudes."), code="procedure_withdrawn")
+    return version
+
+
+def draft_for(*, user, procedure) -> ApplicationDraft:
+    """The citizen's open draft for the procedure (resumed), or a new one."""
+    draft = ApplicationDraft.objects.filter(user=user, procedure=procedure).first()
+    if draft is None:
+        own = my_persons(user).filter(entity=procedure.entity).first()
+        draft = ApplicationDraft.objects.create(
+            entity=procedure.entity, user=user, procedure=procedure,
+            acting_for=own.id_number if own else "",
+        )  # fmt: skip
+    return draft
+
+
+def coerce_form(schema: dict, raw: dict) -> dict:
+    """Typed values from the posted strings, following the schema's property types."""
+    data = {}
+    for name, spec in (schema.get("properties") or {}).items():
+        value = (raw.get(f"f-{name}") or "").strip()  # form inputs are named f-<property>
+        if value == "":
+            continue
+        kind = spec.get("type")
+        try:
+            if kind == "number":
+                data[name] = float(value.replace(",", "."))
+            elif kind == "integer":
+                data[name] = int(value)
+            elif kind == "boolean":
+                data[name] = value in ("1", "true", "on", "sí")
+            else:
+                data[name] = value
+        except ValueError:
+            data[name] = value  # the schema check names the field
+    return data
+
+
+def draft_save(*, draft: ApplicationDraft, values: dict) -> ApplicationDraft:
+    """Keep what the citizen typed so far (nothing is checked until the review)."""
+    version = published_version(draft)
+    draft.form_data = coerce_form(version.form_schema or {}, values)
+    draft.expone = (values.get("expone") or "")[:10000]
+    draft.solicita = (values.get("solicita") or "")[:10000]
+    draft.acting_for = (values.get("acting_for") or draft.acting_for)[:20]
+    draft.notification_channel = (values.get("notification_channel") or "")[:10]
+    draft.save()
+    return draft
+
+
+def draft_attach(
+    *, draft: ApplicationDraft, slot: int, name: str, content: bytes
+) -> DraftAttachment:
+    """Store one uploaded file at once (checked like a registry attachment)."""
+    version = published_version(draft)
+    if slot < 0 or slot > version.required_documents.count():
+        raise field_error("slot", _("Documento no previsto."), code="invalid_choice")
+    if draft.files.count() >= MAX_DRAFT_FILES:
+        raise field_error("file", _("Demasiados ficheros."), code="too_many_attachments")
+    checked = check_attachments([AttachmentInput(name, content)])[0]
+    path = default_storage.save(f"drafts/{draft.pk}/{checked.sha256[:16]}", ContentFile(content))
+    try:
+        return DraftAttachment.objects.create(
+            draft=draft, slot=slot, name=checked.name, file=path, size=checked.size
+        )
+    except BaseException:
+        default_storage.delete(path)
+        raise
+
+
+def draft_detach(*, draft: ApplicationDraft, attachment_id: int) -> None:
+    attachment = draft.files.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound(_("Ese fichero no está en el borrador."))
+    path = attachment.file.name
+    attachment.delete()
+    transaction.on_commit(lambda: default_storage.delete(path))
+
+
+def _discard(draft: ApplicationDraft) -> None:
+    paths = [f.file.name for f in draft.files.all()]
+    draft.delete()
+    transaction.on_commit(lambda: [default_storage.delete(p) for p in paths])
+
+
+def draft_problems(draft: ApplicationDraft) -> dict[str, str]:
+    """What stops the draft from being submitted, by field (empty: ready)."""
+    version = published_version(draft)
+    problems: dict[str, str] = {}
+    if version.form_schema:
+        for error in Draft202012Validator(version.form_schema).iter_errors(draft.form_data):
+            field = ".".join(str(p) for p in error.path) or (
+                error.message.split("'")[1] if error.validator == "required" else "form"
+            )
+            problems[field] = (
+                _("Este dato es obligatorio.") if error.validator == "required" else error.message
+            )
+    slots = {f.slot for f in draft.files.all()}
+    for position, document in enumerate(version.required_documents.all(), start=1):
+        if document.mandatory and position not in slots:
+            problems[f"slot-{position}"] = _("Adjunte «%(d)s».") % {"d": document.name}
+    options = {
+        p.id_number: p for p in acting_options(draft.user, draft.entity, version.procedure.sia_code)
+    }
+    acting = options.get(draft.acting_for)
+    if acting is None:
+        problems["acting_for"] = _("Elija en nombre de quién presenta la solicitud.")
+    elif draft.notification_channel == "postal" and acting.obliged_electronic:
+        problems["notification_channel"] = _(
+            "%(n)s está obligado a relacionarse electrónicamente (art. 14.2): no puede elegir papel."
+        ) % {"n": acting.display_name}
+    return problems
+
+
+@audited_service("sede.application.submit")
+def application_submit(*, actor: Actor, draft: ApplicationDraft) -> RegistryEntry:
+    """File the application in the registry (and open the case when it starts on request)."""
+    from concejo.cases.services import case_open_from_entry
+    from concejo.registry.services import registry_entry_create
+
+    draft = (
+        ApplicationDraft.objects.select_for_update()
+        .select_related("procedure", "entity")
+        .get(pk=draft.pk)
+    )
+    if draft.user_id != actor.user.pk:
+        raise NotFound(_("No existe ese borrador."))
+    problems = draft_problems(draft)
+    if problems:
+        raise ValidationFailed(
+            _("La solicitud está incompleta: revise los datos marcados."),
+            code="incomplete_application", fields=problems,
+        )  # fmt: skip
+    version = published_version(draft)
+    options = {
+        p.id_number: p for p in acting_options(draft.user, draft.entity, draft.procedure.sia_code)
+    }
+    acting = options[draft.acting_for]
+    own = my_persons(draft.user).filter(entity=draft.entity).first()
+    representative = own if own is not None and own.pk != acting.pk else None
+    if draft.notification_channel in ("electronic", "postal") and (
+        acting.preferred_channel != draft.notification_channel
+    ):
+        Person.objects.filter(pk=acting.pk).update(preferred_channel=draft.notification_channel)
+    attachments = []
+    for stored in draft.files.order_by("slot", "uploaded_at"):
+        with stored.file.open("rb") as handle:
+            attachments.append(AttachmentInput(stored.name, handle.read()))
+    entry = registry_entry_create(
+        actor=actor, entity=draft.entity, subject=version.name[:250], interested=[acting],
+        representative=representative, channel=Channel.SEDE, procedure=draft.procedure,
+        expone=draft.expone, solicita=draft.solicita, form_data=draft.form_data or None,
+        attachments=attachments, destination_unit=version.responsible_unit,
+    )  # fmt: skip
+    if version.initiation == Initiation.ON_REQUEST:
+        case_open_from_entry(actor=Actor.system(), entry=entry)
+    _discard(draft)
+    audit_record(actor=actor, action="sede.application.submit", entity=draft.entity, target=entry)
+    return entry
+
+
+@audited_service("sede.correction.answer")
+def correction_answer(
+    *, actor: Actor, case: Case, text: str, files: list[AttachmentInput]
+) -> RegistryEntry:
+    """Answer a requirement to correct (art. 68): a new entry whose documents join the case."""
+    from concejo.cases.services import case_document_add, case_transition
+    from concejo.documents.services import document_create
+    from concejo.registry.services import registry_entry_create
+
+    case = Case.objects.select_for_update().select_related("entity").get(pk=case.pk)
+    mine = set(my_persons(actor.user).values_list("pk", flat=True))
+    party = case.parties.filter(person_id__in=mine).select_related("person").first()
+    if party is None:
+        raise NotFound(_("No existe el expediente."))
+    if case.status != CaseStatus.AWAITING_CORRECTION:
+        raise Conflict(_("El expediente no espera ninguna subsanación."), code="no_requirement")
+    if not files and not (text or "").strip():
+        raise field_error(
+            "files", _("Adjunte documentos o explique la subsanación."), code="required"
+        )
+    entry = registry_entry_create(
+        actor=actor, entity=case.entity,
+        subject=_("Subsanación · expediente %(c)s") % {"c": case.case_code},
+        interested=[party.person], channel=Channel.SEDE, expone=(text or "").strip(),
+        solicita=_("Que se tenga por subsanada la solicitud."), attachments=files,
+        destination_unit=case.responsible_unit,
+    )  # fmt: skip
+    for item in files:
+        document = document_create(
+            actor=Actor.system(), entity=case.entity, title=item.name, file_name=item.name,
+            content=item.content, document_type="TD18", origin="citizen",
+        )  # fmt: skip
+        case_document_add(actor=Actor.system(), case=case, document=document)
+    case_transition(
+        actor=Actor.system(), case=case, to_status=CaseStatus.IN_PROGRESS,
+        reason=_("Subsanación presentada: asiento %(n)s") % {"n": entry.registry_code},
+    )  # fmt: skip
+    audit_record(actor=actor, action="sede.correction.answer", entity=case.entity, target=entry)
+    return entry

@@ -1,0 +1,171 @@
+"""Applying online from the sede: demo sign-in, draft, attachments, review, submission."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from concejo.cases.models import Case, CaseStatus
+from concejo.core.actors import Actor
+from concejo.organization.tests.factories import UserFactory
+from concejo.people.services import representation_grant
+from concejo.people.tests.factories import PersonFactory
+from concejo.procedures import services as procedures
+from concejo.procedures.tests.factories import content
+from concejo.registry.models import RegistryEntry
+from concejo.registry.tests.conftest import PDF
+from concejo.sede.models import ApplicationDraft
+
+pytestmark = pytest.mark.django_db
+
+SCHEMA = {
+    "type": "object",
+    "required": ["emplazamiento", "presupuesto"],
+    "properties": {
+        "emplazamiento": {"type": "string", "title": "Emplazamiento de la obra"},
+        "presupuesto": {"type": "number", "minimum": 0, "title": "Presupuesto (€)"},
+        "elemento": {"enum": ["cocina", "baño"]},
+    },
+}
+
+
+@pytest.fixture
+def sede(council, registry_setup):
+    version = procedures.procedure_create(
+        actor=Actor.system(), entity=council, sia_code="2045001",
+        **content(council, responsible_unit=registry_setup["licences"], form_schema=SCHEMA,
+                  required_documents=[
+                      {"name": "Presupuesto detallado", "mandatory": True, "accepted_formats": ["pdf"]},
+                      {"name": "Plano de situación", "mandatory": True, "accepted_formats": ["pdf"]},
+                  ]),
+    )  # fmt: skip
+    procedures.procedure_publish(actor=Actor.system(), procedure=version.procedure)
+    user = UserFactory(username="lucia", is_staff=False)
+    lucia = PersonFactory(entity=council, first_name="Lucía", last_name_1="Fernández", user=user)
+    return {"entity": council, "procedure": version.procedure, "user": user, "lucia": lucia}
+
+
+def sign_in(client, person):
+    client.post("/carpeta/entrar/demo/", {"person": str(person.pk)})
+
+
+def upload(client, url, slot, name="doc.pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        url, {"action": "upload", "slot": str(slot),
+              "file": SimpleUploadedFile(name, PDF, content_type="application/pdf")},
+        HTTP_X_REQUESTED_WITH="fetch",
+    )  # fmt: skip
+
+
+def test_a_citizen_applies_with_two_documents_and_gets_the_case_and_the_receipt(
+    client, sede, django_capture_on_commit_callbacks
+):
+    page = client.get("/carpeta/entrar/").content.decode()
+    assert "Entorno de demostración" in page and "Lucía Fernández" in page
+    sign_in(client, sede["lucia"])
+    start = client.get(f"/{sede['entity'].dir3_code}/procedimientos/2045001/solicitar/")
+    draft = ApplicationDraft.objects.get()
+    assert start["Location"] == f"/carpeta/solicitudes/{draft.pk}/"
+    url = start["Location"]
+    html = client.get(url).content.decode()
+    assert "Emplazamiento de la obra" in html and "Presupuesto detallado" in html
+    # A draft keeps what was typed; the review names what is missing.
+    client.post(url, {"action": "save", "f-emplazamiento": "Calle Santiago, 10"})
+    assert client.get(url).content.decode().count('value="Calle Santiago, 10"') == 1
+    missing = client.post(url, {"action": "review", "f-emplazamiento": "Calle Santiago, 10",
+                                "acting_for": sede["lucia"].id_number}).content.decode()  # fmt: skip
+    assert "Este dato es obligatorio." in missing and "Adjunte «Presupuesto detallado»" in missing
+    assert upload(client, url, 1, "presupuesto.pdf").json() == {"ok": True}
+    assert upload(client, url, 2, "plano.pdf").json() == {"ok": True}
+    wrong = upload(client, url, 2, "foto.exe")
+    assert wrong.status_code == 400 and wrong.json()["code"]
+    review = client.post(url, {
+        "action": "review", "f-emplazamiento": "Calle Santiago, 10", "f-presupuesto": "4800,50",
+        "f-elemento": "cocina", "acting_for": sede["lucia"].id_number,
+        "notification_channel": "electronic", "solicita": "Licencia para reformar la cocina",
+    })  # fmt: skip
+    assert review["Location"] == f"{url}revisar/"
+    summary = client.get(review["Location"]).content.decode()
+    assert "4800.5" in summary and "presupuesto.pdf" in summary
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(review["Location"])
+    entry = RegistryEntry.objects.get()
+    assert done["Location"] == f"/carpeta/presentadas/{entry.pk}/"
+    assert (entry.channel, entry.form_data["presupuesto"]) == ("sede", 4800.5)
+    assert [a.name for a in entry.attachments.all()] == ["presupuesto.pdf", "plano.pdf"]
+    assert entry.interested.get().person == sede["lucia"]
+    case = Case.objects.get(origin_entry=entry)
+    confirmation = client.get(done["Location"]).content.decode()
+    assert entry.registry_code in confirmation and case.case_code in confirmation
+    receipt = client.get(f"/carpeta/presentadas/{entry.pk}/justificante")
+    assert receipt.content.startswith(b"%PDF")
+    assert not ApplicationDraft.objects.exists()  # the draft and its files are gone
+    folder = client.get("/carpeta/").content.decode()
+    assert entry.registry_code in folder and case.case_code in folder
+
+
+def test_a_representative_files_for_the_grantor_and_an_obliged_company_cannot_choose_paper(
+    client, sede
+):
+    company = PersonFactory(
+        entity=sede["entity"], kind="legal", id_type="cif", id_number="B47123450",
+        business_name="Obras Pisuerga SL", obliged_reason="legal_person",
+    )  # fmt: skip
+    today = timezone.localdate()
+    representation_grant(
+        actor=Actor.system(), entity=sede["entity"], grantor=company, representative=sede["lucia"],
+        scope="general", valid_from=today, valid_to=today + dt.timedelta(days=365),
+    )  # fmt: skip
+    sign_in(client, sede["lucia"])
+    url = client.get(f"/{sede['entity'].dir3_code}/procedimientos/2045001/solicitar/")["Location"]
+    assert "Obras Pisuerga SL" in client.get(url).content.decode()
+    upload(client, url, 1)
+    upload(client, url, 2)
+    values = {"action": "review", "f-emplazamiento": "Nave 3", "f-presupuesto": "100",
+              "acting_for": "B47123450", "notification_channel": "postal"}  # fmt: skip
+    refused = client.post(url, values).content.decode()
+    assert "obligado a relacionarse electrónicamente" in refused
+    values["notification_channel"] = "electronic"
+    review = client.post(url, values)["Location"]
+    client.post(review)
+    entry = RegistryEntry.objects.get()
+    assert entry.interested.get().person == company and entry.representative == sede["lucia"]
+
+
+def test_someone_elses_draft_is_not_found(client, sede):
+    sign_in(client, sede["lucia"])
+    url = client.get(f"/{sede['entity'].dir3_code}/procedimientos/2045001/solicitar/")["Location"]
+    other = UserFactory(username="otro", is_staff=False)
+    client.force_login(other)
+    assert client.get(url).status_code == 404
+
+
+def test_the_citizen_answers_a_requirement_and_the_case_resumes(client, sede, registry_setup):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from concejo.cases import services as cases
+    from concejo.cases.models import PartyRole
+    from concejo.cases.tests.factories import case_for
+
+    case = case_for(sede["entity"], parties=[(sede["lucia"], PartyRole.APPLICANT)],
+                    unit=registry_setup["licences"])  # fmt: skip
+    cases.case_transition(actor=Actor.system(), case=case, to_status="in_progress")
+    cases.case_transition(
+        actor=Actor.system(), case=case, to_status="awaiting_correction", reason="Falta el plano"
+    )
+    sign_in(client, sede["lucia"])
+    page = client.get(f"/carpeta/expedientes/{case.pk}/").content.decode()
+    assert "Requerimiento de subsanación" in page and "Falta el plano" in page
+    client.post(
+        f"/carpeta/expedientes/{case.pk}/",
+        {"text": "Adjunto el plano", "files": [SimpleUploadedFile("plano.pdf", PDF)]},
+    )
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_PROGRESS
+    entry = RegistryEntry.objects.get()
+    assert entry.subject.startswith("Subsanación") and entry.attachments.count() == 1
+    assert case.index.filter(document__title="plano.pdf").exists()
+    again = client.post(f"/carpeta/expedientes/{case.pk}/", {"text": "otra"}, follow=True)
+    assert "no espera ninguna subsanación" in again.content.decode()
