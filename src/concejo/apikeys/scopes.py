@@ -19,4 +19,5 @@ SCOPES = {
     "signatures:write": _("Pedir firmas, firmar y rechazar"),
     "notifications:read": _("Consultar notificaciones y sus pruebas"),
     "notifications:write": _("Emitir notificaciones y anotar entregas en papel"),
+    "open311:write": _("Enviar avisos de la vía pública (Open311)"),
 }

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "concejo.cases",
     "concejo.signatures",
     "concejo.notifications",
+    "concejo.sectors.cleaning",
     "concejo.apikeys",
     "concejo.demo",
     "concejo.api",

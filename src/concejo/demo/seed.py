@@ -151,6 +151,9 @@ def seed_demo() -> dict[str, list[str]]:
         if not entity.seal_certificate_path:
             _test_seal(entity)
     _registry_and_cases(council)
+    from concejo.sectors.cleaning.demo import seed_cleaning
+
+    seed_cleaning(council)
     return accounts
 
 

@@ -66,3 +66,9 @@ def test_seed_demo_builds_valladolid_and_is_idempotent(client):
     assert client.login(username="ciudadana", password="Concejo-Demo-2026")
     folder = client.get("/carpeta/notificaciones/").content.decode()
     assert "Concesión de licencia de vado permanente" in folder
+
+    # Open311 lists the council's street-cleaning services.
+    services = client.get("/open311/v2/services.json", {"jurisdiction_id": "L01471868"}).json()
+    assert {"contenedor_lleno", "pintadas", "animal_muerto"} <= {
+        s["service_code"] for s in services
+    }

@@ -1,0 +1,297 @@
+"""Writes of street-cleaning reports: create, route, move through the workflow, merge."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import re
+import secrets
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from concejo.audit.services import audit_chain_lock, audit_record, audited_service
+from concejo.core.actors import Actor
+from concejo.core.counters import next_number
+from concejo.core.errors import Conflict, ValidationFailed, field_error
+from concejo.deadlines.computation import deadline_compute
+from concejo.deadlines.selectors import calendar_for
+from concejo.organization.models import Entity, Role
+from concejo.organization.selectors import require_role
+from concejo.sectors.cleaning.models import (
+    District,
+    Report,
+    ReportCounter,
+    ReportPhoto,
+    ReportStatus,
+    ReportUpdate,
+    RoutingRule,
+    ServiceCategory,
+)
+
+S = ReportStatus
+TRANSITIONS: dict[str, set[str]] = {
+    S.SUBMITTED: {S.CONFIRMED, S.IN_TRIAGE, S.DUPLICATE, S.NOT_RESPONSIBLE},
+    S.CONFIRMED: {S.IN_TRIAGE, S.ASSIGNED, S.DUPLICATE, S.NOT_RESPONSIBLE},
+    S.IN_TRIAGE: {S.ASSIGNED, S.DUPLICATE, S.NOT_RESPONSIBLE},
+    S.ASSIGNED: {S.SCHEDULED, S.IN_PROGRESS, S.FIXED, S.IN_TRIAGE},
+    S.SCHEDULED: {S.IN_PROGRESS, S.FIXED},
+    S.IN_PROGRESS: {S.FIXED},
+    S.FIXED: {S.CLOSED, S.REOPENED},
+    S.CLOSED: {S.REOPENED},
+    S.REOPENED: {S.IN_TRIAGE, S.ASSIGNED},
+    S.DUPLICATE: set(),
+    S.NOT_RESPONSIBLE: set(),
+}
+OPEN311_CLOSED = {S.FIXED, S.CLOSED, S.DUPLICATE, S.NOT_RESPONSIBLE}
+WORKERS = (Role.CASE_HANDLER, Role.UNIT_HEAD)
+MAX_DESCRIPTION = 4000
+HTML = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+
+
+def point_in(boundary: list, lat: float, lon: float) -> bool:
+    """Ray casting on a [lat, long] ring (districts are small: the plane is good enough)."""
+    inside = False
+    count = len(boundary)
+    for i in range(count):
+        lat1, lon1 = boundary[i]
+        lat2, lon2 = boundary[(i + 1) % count]
+        if (lon1 > lon) != (lon2 > lon):
+            crossing = lat1 + (lon - lon1) * (lat2 - lat1) / (lon2 - lon1)
+            if lat < crossing:
+                inside = not inside
+    return inside
+
+
+def district_at(entity: Entity, lat: float, lon: float) -> District | None:
+    for district in District.objects.filter(entity=entity):
+        if point_in(district.boundary, lat, lon):
+            return district
+    return None
+
+
+def _coordinate(value, name: str, low: float, high: float) -> Decimal:
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError) as exc:
+        raise field_error(name, _("Coordenada no válida."), code="invalid_location") from exc
+    if not (low <= number <= high):
+        raise field_error(name, _("Coordenada fuera de rango."), code="invalid_location")
+    return number.quantize(Decimal("0.000001"))
+
+
+def clean_attributes(category: ServiceCategory, given: dict) -> dict:
+    """The category's Open311 attributes: required ones present, list values from the list."""
+    values = {}
+    for spec in category.attributes:
+        code = spec["code"]
+        raw = given.get(code)
+        if raw in (None, "", []):
+            if spec.get("required") and spec.get("variable", True):
+                raise field_error(
+                    f"attribute[{code}]",
+                    _("Falta el dato «%(d)s».") % {"d": spec.get("description", code)},
+                    code="required",
+                )
+            continue
+        allowed = {str(v["key"]) for v in spec.get("values", [])}
+        if spec.get("datatype") in ("singlevaluelist", "multivaluelist") and allowed:
+            chosen = raw if isinstance(raw, list) else [raw]
+            if any(str(v) not in allowed for v in chosen):
+                raise field_error(
+                    f"attribute[{code}]", _("Valor no permitido."), code="invalid_choice"
+                )
+            raw = chosen if spec["datatype"] == "multivaluelist" else chosen[0]
+        if spec.get("datatype") == "number":
+            try:
+                raw = float(raw)
+            except (TypeError, ValueError) as exc:
+                raise field_error(
+                    f"attribute[{code}]", _("Debe ser un número."), code="invalid"
+                ) from exc
+        values[code] = raw
+    return values
+
+
+def clean_photo(content: bytes) -> tuple[bytes, str]:
+    """Check it is an image and re-encode it without metadata (no EXIF location published)."""
+    from PIL import Image, UnidentifiedImageError
+
+    if len(content) > MAX_PHOTO_BYTES:
+        raise field_error("media", _("La foto supera los 10 MB."), code="file_too_large")
+    try:
+        image = Image.open(io.BytesIO(content))
+        image.verify()
+        image = Image.open(io.BytesIO(content))
+        kind = image.format
+        image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        raise field_error("media", _("El fichero no es una imagen."), code="not_an_image") from exc
+    if kind not in ("JPEG", "PNG", "WEBP"):
+        raise field_error("media", _("Use una foto JPEG, PNG o WebP."), code="not_an_image")
+    clean = Image.frombytes(image.mode, image.size, image.tobytes())  # pixels only
+    if image.mode == "P" and image.getpalette():
+        clean.putpalette(image.getpalette())
+    out = io.BytesIO()
+    clean.save(out, format=kind)  # a fresh image: no EXIF, no GPS, no comments
+    return out.getvalue(), f"image/{kind.lower()}"
+
+
+@dataclass
+class NewReport:
+    category: ServiceCategory
+    latitude: object
+    longitude: object
+    description: str
+    address: str = ""
+    attributes: dict = field(default_factory=dict)
+    email: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    phone: str = ""
+    media_url: str = ""
+    photo: bytes | None = None
+    reporter_user: object = None
+
+
+def _route(category: ServiceCategory, district: District):
+    rule = (
+        RoutingRule.objects.filter(category=category, district=district).first()
+        or RoutingRule.objects.filter(category=category, district__isnull=True).first()
+    )
+    if rule is not None:
+        return rule.unit, rule.crew
+    return category.responsible_unit, category.crew
+
+
+def sla_due(category: ServiceCategory, start: dt.datetime) -> dt.datetime:
+    end = deadline_compute(
+        start=start, amount=category.sla_amount, unit=category.sla_unit,
+        calendar=calendar_for(category.entity, strict=False),
+    ).end  # fmt: skip
+    if isinstance(end, dt.datetime):
+        return end
+    return dt.datetime.combine(end, dt.time(23, 59, 59), tzinfo=timezone.get_current_timezone())
+
+
+@audited_service("cleaning.report.create")
+def report_create(*, actor: Actor, entity: Entity, data: NewReport, source: str) -> Report:
+    """A report from the sede, the backoffice or an Open311 client: checked, placed, routed."""
+    category = data.category
+    if category.entity_id != entity.pk or not category.active:
+        raise field_error("service_code", _("Categoría desconocida."), code="unknown_category")
+    lat = _coordinate(data.latitude, "lat", -90, 90)
+    lon = _coordinate(data.longitude, "long", -180, 180)
+    district = district_at(entity, float(lat), float(lon))
+    if district is None:
+        raise field_error(
+            "lat", _("El lugar está fuera del término municipal."), code="outside_municipality"
+        )
+    description = (data.description or "").strip()
+    if not description:
+        raise field_error("description", _("Describa el problema."), code="required")
+    if len(description) > MAX_DESCRIPTION:
+        raise field_error(
+            "description", _("La descripción admite 4.000 caracteres."), code="too_long"
+        )
+    if HTML.search(description):
+        raise field_error(
+            "description", _("La descripción no admite HTML."), code="html_not_allowed"
+        )
+    attributes = clean_attributes(category, data.attributes or {})
+    if data.email:
+        from django.core.exceptions import ValidationError
+        from django.core.validators import validate_email
+
+        try:
+            validate_email(data.email)
+        except ValidationError as exc:
+            raise field_error("email", _("Correo no válido."), code="invalid_email") from exc
+    photo = clean_photo(data.photo) if data.photo else None
+    unit, crew = _route(category, district)
+    now = timezone.now()
+    year = timezone.localtime(now).year
+    audit_chain_lock(entity)
+    number = next_number(ReportCounter, entity=entity, year=year)
+    report = Report.objects.create(
+        entity=entity, tracking_number=f"AV-{year}-{number:06d}", token=secrets.token_hex(16),
+        category=category, latitude=lat, longitude=lon, address=(data.address or "")[:250],
+        district=district, description=description, attributes=attributes,
+        media_url=(data.media_url or "")[:500], reporter_user=data.reporter_user,
+        email=data.email, first_name=data.first_name[:100], last_name=data.last_name[:150],
+        phone=data.phone[:20], source=source[:100], unit=unit, crew=crew,
+        due_at=sla_due(category, now),
+    )  # fmt: skip
+    if photo is not None:
+        content, mime = photo
+        path = default_storage.save(
+            f"cleaning/{entity.pk}/{report.pk.hex}.{mime.split('/')[1]}", ContentFile(content)
+        )
+        try:
+            ReportPhoto.objects.create(
+                report=report, file=path, mime_type=mime, size=len(content),
+                sha256=hashlib.sha256(content).hexdigest(),
+            )  # fmt: skip
+        except BaseException:
+            default_storage.delete(path)
+            raise
+    ReportUpdate.objects.create(
+        report=report, public=True, to_status=S.SUBMITTED, author=actor.label,
+        text=_("Aviso recibido"),
+    )  # fmt: skip
+    audit_record(actor=actor, action="cleaning.report.create", entity=entity, target=report)
+    return report
+
+
+@audited_service("cleaning.report.transition")
+def report_transition(
+    *, actor: Actor, report: Report, to_status: str, note: str = "", public: bool = True
+) -> Report:
+    report = Report.objects.select_for_update().select_related("entity").get(pk=report.pk)
+    require_role(actor, report.entity, *WORKERS)
+    if to_status not in ReportStatus.values:
+        raise field_error("status", _("Estado desconocido."), code="invalid_choice")
+    if to_status not in TRANSITIONS[S(report.status)]:
+        raise Conflict(
+            _("Un aviso «%(a)s» no puede pasar a «%(b)s».")
+            % {"a": S(report.status).label, "b": S(to_status).label},
+            code="invalid_transition",
+        )
+    before = report.status
+    report.status = to_status
+    report.status_notes = (note or "")[:500] if public else report.status_notes
+    report.closed_at = timezone.now() if to_status in OPEN311_CLOSED else None
+    report.save()
+    ReportUpdate.objects.create(
+        report=report, public=public, from_status=before, to_status=to_status,
+        text=(note or "").strip(), author=actor.label,
+    )  # fmt: skip
+    audit_record(
+        actor=actor, action="cleaning.report.transition", entity=report.entity, target=report,
+        details={"from": before, "to": to_status},
+    )  # fmt: skip
+    return report
+
+
+@audited_service("cleaning.report.merge")
+def report_merge(*, actor: Actor, duplicate: Report, into: Report) -> Report:
+    """Triage: a duplicate joins a nearby report of the same category (its reporter follows it)."""
+    if duplicate.pk == into.pk or duplicate.category_id != into.category_id:
+        raise ValidationFailed(
+            _("Solo se fusiona con otro aviso de la misma categoría."), code="invalid_merge"
+        )
+    if into.status in OPEN311_CLOSED:
+        raise Conflict(_("El aviso destino ya está cerrado."), code="invalid_merge")
+    report = report_transition(
+        actor=actor, report=duplicate, to_status=S.DUPLICATE,
+        note=_("Duplicado de %(n)s") % {"n": into.tracking_number},
+    )  # fmt: skip
+    Report.objects.filter(pk=report.pk).update(parent=into)
+    report.parent = into
+    return report
