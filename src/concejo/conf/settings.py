@@ -153,6 +153,8 @@ LOCALE_PATHS = [REPO_ROOT / "src" / "concejo" / "locale"]
 # --- Static and uploaded files --------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Leaflet (the sede's maps), from its pinned Python package rather than a CDN.
+STATICFILES_DIRS = [("leaflet", __import__("xstatic.pkg.leaflet", fromlist=["BASE_DIR"]).BASE_DIR)]
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
@@ -277,6 +279,10 @@ NOTIFICATION_EXPIRY_CUTOFF = env_str("NOTIFICATION_EXPIRY_CUTOFF", "end_of_day")
 
 # The sede's demo identity provider (choose a demo citizen to sign in): never in production.
 DEMO_IDENTITY = env_bool("DEMO_IDENTITY", not PRODUCTION) and not PRODUCTION
+
+# Maps: the tile server (allowed in the CSP's img-src) and where they open.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_CENTER = (41.6520, -4.7286)  # Plaza Mayor de Valladolid
 
 # --- Concejo --------------------------------------------------------------
 # Representation (apoderamiento) may be granted for at most this many years (art. 6 Ley 39/2015).

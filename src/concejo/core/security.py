@@ -22,19 +22,33 @@ PRIVATE_PATHS = (
 )
 
 
+def _tile_origin() -> str:
+    """The map tile server's origin, which the sede's maps load images from."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    parts = urlsplit(getattr(settings, "MAP_TILE_URL", ""))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        tiles = _tile_origin()
+        self.strict = STRICT_CSP.replace(
+            "img-src 'self' data:", f"img-src 'self' data: {tiles}".strip()
+        )
 
     def __call__(self, request):
         response = self.get_response(request)
-        csp = DOCS_CSP if request.path.startswith(DOCS_PATHS) else STRICT_CSP
+        csp = DOCS_CSP if request.path.startswith(DOCS_PATHS) else self.strict
         if request.path.startswith("/admin/"):
             # Django's admin uses a few inline scripts of its own.
             csp = csp.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
         response.headers.setdefault("Content-Security-Policy", csp)
         response.headers.setdefault(
-            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=(self)"
         )
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if request.path.startswith(PRIVATE_PATHS):

@@ -28,6 +28,12 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def loopback_tiles(settings):
+    """Map tiles from the test server itself: the browser never leaves loopback."""
+    settings.MAP_TILE_URL = "/static/tiles/{z}/{x}/{y}.png"
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="es-ES", viewport={"width": 1200, "height": 900})

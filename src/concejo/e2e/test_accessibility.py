@@ -61,6 +61,7 @@ def test_the_main_sede_pages_have_no_serious_accessibility_violations(
     pages = [
         "/", f"/{dir3}/", f"/{dir3}/procedimientos/", f"/{dir3}/procedimientos/2045001/",
         f"/{dir3}/calendario/", f"/{dir3}/tablon/", f"/{dir3}/informacion/accesibilidad/",
+        f"/{dir3}/avisos/nuevo/", f"/{dir3}/avisos/",
         "/verificar/", "/carpeta/entrar/",
     ]  # fmt: skip
     found = {url: axe(base + url) for url in pages}

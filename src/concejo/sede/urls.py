@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from concejo.sede import apply_views, folder_views, views
 
@@ -42,6 +42,7 @@ urlpatterns = [
     path("<str:dir3_code>/", views.entity_home, name="entity-home"),
     path("<str:dir3_code>/calendario/", views.calendar_page, name="calendar"),
     path("<str:dir3_code>/tablon/", views.edicts_board, name="edicts"),
+    path("<str:dir3_code>/avisos/", include("concejo.sectors.cleaning.sede_urls")),
     path("<str:dir3_code>/tablon/<uuid:edict_id>/", views.edict_document, name="edict"),
     path("<str:dir3_code>/informacion/<slug:slug>/", views.info_page, name="info"),
     path("<str:dir3_code>/procedimientos/", views.catalog, name="catalog"),

@@ -100,6 +100,26 @@ class RoutingRule(EntityScopedModel):
         return f"{self.category_id} · {self.district_id or '*'}"
 
 
+class WorkOrder(EntityScopedModel):
+    """A crew's daily work order: the reports it attends that day."""
+
+    crew = models.ForeignKey(Crew, verbose_name=_("brigada"), on_delete=models.PROTECT)
+    district = models.ForeignKey(District, null=True, blank=True, on_delete=models.PROTECT)
+    day = models.DateField(_("día"))
+    notes = models.TextField(_("notas"), blank=True)
+    photo = models.FileField(_("foto"), max_length=300, blank=True)
+    done_at = models.DateTimeField(_("terminado el"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("parte de trabajo")
+        verbose_name_plural = _("partes de trabajo")
+        ordering = ("-day", "crew")
+        constraints = [models.UniqueConstraint(fields=["crew", "day"], name="work_order_once")]
+
+    def __str__(self) -> str:
+        return f"{self.crew_id} {self.day}"
+
+
 class ReportStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Recibido")
     CONFIRMED = "confirmed", _("Confirmado")
@@ -163,6 +183,10 @@ class Report(EntityScopedModel):
         related_name="duplicates",
     )  # fmt: skip
     status_notes = models.CharField(_("nota pública del estado"), max_length=500, blank=True)
+    work_order = models.ForeignKey(
+        WorkOrder, verbose_name=_("parte"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="reports",
+    )  # fmt: skip
     closed_at = models.DateTimeField(_("cerrado el"), null=True, blank=True)
 
     class Meta:

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -272,6 +273,8 @@ def report_transition(
         report=report, public=public, from_status=before, to_status=to_status,
         text=(note or "").strip(), author=actor.label,
     )  # fmt: skip
+    if public:
+        _notify_reporter(report, (note or "").strip())
     audit_record(
         actor=actor, action="cleaning.report.transition", entity=report.entity, target=report,
         details={"from": before, "to": to_status},
@@ -295,3 +298,149 @@ def report_merge(*, actor: Actor, duplicate: Report, into: Report) -> Report:
     Report.objects.filter(pk=report.pk).update(parent=into)
     report.parent = into
     return report
+
+
+def _notify_reporter(report: Report, text: str) -> None:
+    """E-mail the reporter (and the duplicates' reporters) on a public change (outbox)."""
+    from concejo.outbox.services import outbox_enqueue
+
+    targets = [report, *report.duplicates.all()]
+    for target in targets:
+        if target.email:
+            outbox_enqueue(
+                kind="cleaning.status_mail", payload={"report": str(target.pk), "text": text[:500]}
+            )
+
+
+def status_mail(payload: dict) -> None:
+    """Outbox: the e-mail itself (tracking link; after fixing, the "was it fixed?" link)."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    report = Report.objects.select_related("entity", "category").get(pk=payload["report"])
+    link = f"{settings.SITE_URL.rstrip('/')}/{report.entity.dir3_code}/avisos/{report.tracking_number}/"
+    body = _("Su aviso %(n)s («%(c)s») está ahora: %(s)s.") % {
+        "n": report.tracking_number, "c": report.category.name, "s": report.get_status_display(),
+    }  # fmt: skip
+    if payload.get("text"):
+        body += "\n\n" + payload["text"]
+    if report.status in (S.FIXED, S.CLOSED):
+        body += "\n\n" + _("¿Se ha resuelto? Díganoslo aquí: %(u)s?token=%(t)s") % {
+            "u": link, "t": report.token,
+        }  # fmt: skip
+    else:
+        body += "\n\n" + _("Puede seguirlo en %(u)s") % {"u": link}
+    send_mail(
+        _("%(e)s · aviso %(n)s") % {"e": report.entity.name, "n": report.tracking_number},
+        body, None, [report.email],
+    )  # fmt: skip
+
+
+def report_feedback(*, report: Report, fixed: bool, comment: str = "") -> Report:
+    """The reporter answers "was it fixed?": yes closes it, no reopens it."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        if report.status not in (S.FIXED, S.CLOSED):
+            raise Conflict(_("El aviso aún no está resuelto."), code="not_fixed")
+        target = S.CLOSED if fixed else S.REOPENED
+        if report.status == target:
+            return report
+        before = report.status
+        report.status = target
+        report.closed_at = timezone.now() if fixed else None
+        report.save()
+        ReportUpdate.objects.create(
+            report=report, public=True, from_status=before, to_status=target,
+            text=(_("El vecino confirma que está resuelto.") if fixed
+                  else _("El vecino indica que sigue sin resolver.")) + (f" {comment.strip()[:500]}" if comment.strip() else ""),
+            author="vecino",
+        )  # fmt: skip
+    return report
+
+
+@audited_service("cleaning.report.recategorise")
+def report_recategorise(*, actor: Actor, report: Report, category: ServiceCategory) -> Report:
+    """Triage: another category, routed and timed again."""
+    report = (
+        Report.objects.select_for_update().select_related("entity", "district").get(pk=report.pk)
+    )
+    require_role(actor, report.entity, *WORKERS)
+    if category.entity_id != report.entity_id or not category.active:
+        raise field_error("category", _("Categoría desconocida."), code="unknown_category")
+    before = report.category.name
+    report.category = category
+    report.unit, report.crew = _route(category, report.district)
+    report.due_at = sla_due(category, report.created_at)
+    report.save()
+    ReportUpdate.objects.create(
+        report=report, public=False, author=actor.label,
+        text=_("Recategorizado: %(a)s → %(b)s") % {"a": before, "b": category.name},
+    )  # fmt: skip
+    audit_record(
+        actor=actor, action="cleaning.report.recategorise", entity=report.entity, target=report
+    )
+    return report
+
+
+@audited_service("cleaning.workorders.plan")
+def work_orders_plan(*, actor: Actor, entity: Entity, day: dt.date) -> list:
+    """The day's work orders: assigned reports grouped by crew (each crew has its district)."""
+    from concejo.sectors.cleaning.models import WorkOrder
+
+    require_role(actor, entity, *WORKERS)
+    pending = (
+        Report.objects.select_for_update()
+        .filter(
+            entity=entity,
+            status__in=[S.ASSIGNED, S.REOPENED],
+            crew__isnull=False,
+            work_order__isnull=True,
+        )
+        .select_related("crew")
+    )
+    orders: dict = {}
+    for report in pending:
+        order = orders.get(report.crew_id)
+        if order is None:
+            order, _created = WorkOrder.objects.get_or_create(
+                entity=entity,
+                crew=report.crew,
+                day=day,
+                defaults={"district": report.crew.district},
+            )
+            orders[report.crew_id] = order
+        before = report.status
+        report.work_order, report.status = order, S.SCHEDULED
+        report.save(update_fields=["work_order", "status", "updated_at"])
+        ReportUpdate.objects.create(
+            report=report, public=True, from_status=before, to_status=S.SCHEDULED, author=actor.label,
+            text=_("Programado para el %(d)s") % {"d": f"{day:%d/%m/%Y}"},
+        )  # fmt: skip
+    audit_record(actor=actor, action="cleaning.workorders.plan", entity=entity,
+                 details={"day": day.isoformat(), "orders": len(orders)})  # fmt: skip
+    return list(orders.values())
+
+
+@audited_service("cleaning.workorder.done")
+def work_order_done(*, actor: Actor, order, notes: str = "", photo: bytes | None = None):
+    """The crew finished: its reports become fixed (their reporters are told)."""
+    from concejo.sectors.cleaning.models import WorkOrder
+
+    order = WorkOrder.objects.select_for_update().select_related("entity").get(pk=order.pk)
+    require_role(actor, order.entity, *WORKERS)
+    if order.done_at is not None:
+        raise Conflict(_("El parte ya estaba terminado."), code="already_done")
+    if photo:
+        content, mime = clean_photo(photo)
+        order.photo = default_storage.save(
+            f"cleaning/{order.entity_id}/parte-{order.pk.hex}.{mime.split('/')[1]}",
+            ContentFile(content),
+        )
+    order.notes, order.done_at = (notes or "").strip(), timezone.now()
+    order.save()
+    for report in order.reports.filter(status__in=[S.SCHEDULED, S.IN_PROGRESS]):
+        report_transition(
+            actor=actor, report=report, to_status=S.FIXED, note=order.notes or _("Hecho")
+        )
+    audit_record(actor=actor, action="cleaning.workorder.done", entity=order.entity, target=order)
+    return order

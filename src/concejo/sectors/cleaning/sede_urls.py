@@ -1,0 +1,11 @@
+from django.urls import path
+
+from concejo.sectors.cleaning import views
+
+app_name = "cleaning"
+
+urlpatterns = [
+    path("", views.reports_public, name="public"),
+    path("nuevo/", views.report_new, name="new"),
+    path("<str:number>/", views.track, name="track"),
+]
