@@ -92,6 +92,18 @@ def report_view(request, number):
                 if category is None:
                     raise ApplicationError(_("Elija una categoría."), code="required")
                 services.report_recategorise(actor=actor, report=report, category=category)
+            elif action == "split":
+                category = ServiceCategory.objects.filter(
+                    entity=entity, code=request.POST.get("category", "")
+                ).first()
+                if category is None:
+                    raise ApplicationError(_("Elija una categoría."), code="required")
+                new = services.report_split(
+                    actor=actor, report=report, category=category,
+                    description=request.POST.get("description", ""),
+                )  # fmt: skip
+                messages.success(request, _("Nuevo aviso %(n)s.") % {"n": new.tracking_number})
+                return stay(request, "cleaning_desk:report", number=new.tracking_number)
             else:
                 raise ApplicationError(_("Acción no válida."), code="invalid")
         except ApplicationError as exc:

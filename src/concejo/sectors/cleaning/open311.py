@@ -21,7 +21,7 @@ from concejo.apikeys.services import api_key_authenticate
 from concejo.core.actors import Actor, client_ip
 from concejo.core.errors import ApplicationError
 from concejo.organization.models import Entity
-from concejo.sectors.cleaning.models import Report, ServiceCategory
+from concejo.sectors.cleaning.models import Report, ReportStatus, ServiceCategory
 from concejo.sectors.cleaning.services import OPEN311_CLOSED, NewReport, report_create
 
 WINDOW_DAYS = 90
@@ -156,18 +156,27 @@ def _iso(moment) -> str | None:
     return timezone.localtime(moment).replace(microsecond=0).isoformat() if moment else None
 
 
-def _request(report: Report) -> dict:
+FIELDS = (
+    "tracking_number", "status", "status_notes", "category__name", "category__code",
+    "description", "unit__name", "created_at", "updated_at", "due_at", "address", "latitude",
+    "longitude", "media_url",
+)  # fmt: skip
+LABELS = dict(ReportStatus.choices)
+
+
+def _request(row: dict) -> dict:
+    """One service request as the spec lists it (from a values() row: no model objects)."""
     return {
-        "service_request_id": report.tracking_number,
-        "status": "closed" if report.status in OPEN311_CLOSED else "open",
-        "status_notes": report.status_notes or report.get_status_display(),
-        "service_name": report.category.name, "service_code": report.category.code,
-        "description": report.description, "agency_responsible": report.unit.name,
-        "service_notice": "", "requested_datetime": _iso(report.created_at),
-        "updated_datetime": _iso(report.updated_at), "expected_datetime": _iso(report.due_at),
-        "address": report.address, "address_id": "", "zipcode": "",
-        "lat": float(report.latitude), "long": float(report.longitude),
-        "media_url": report.media_url,
+        "service_request_id": row["tracking_number"],
+        "status": "closed" if row["status"] in OPEN311_CLOSED else "open",
+        "status_notes": row["status_notes"] or str(LABELS[row["status"]]),
+        "service_name": row["category__name"], "service_code": row["category__code"],
+        "description": row["description"], "agency_responsible": row["unit__name"],
+        "service_notice": "", "requested_datetime": _iso(row["created_at"]),
+        "updated_datetime": _iso(row["updated_at"]), "expected_datetime": _iso(row["due_at"]),
+        "address": row["address"], "address_id": "", "zipcode": "",
+        "lat": float(row["latitude"]), "long": float(row["longitude"]),
+        "media_url": row["media_url"],
     }  # fmt: skip
 
 
@@ -199,7 +208,7 @@ def requests_collection(request, fmt):
     if request.method == "POST":
         return _create(request, fmt)
     entity = _jurisdiction(request)
-    reports = Report.objects.filter(entity=entity).select_related("category", "unit")
+    reports = Report.objects.filter(entity=entity)
     ids = [i.strip() for i in request.GET.get("service_request_id", "").split(",") if i.strip()]
     if ids:
         reports = reports.filter(tracking_number__in=ids[:MAX_RECORDS])
@@ -221,13 +230,15 @@ def requests_collection(request, fmt):
             codes = [c.strip() for c in request.GET["service_code"].split(",")]
             reports = reports.filter(category__code__in=codes)
         status = request.GET.get("status", "")
-        if status == "open":
-            reports = reports.exclude(status__in=OPEN311_CLOSED)
+        if status == "open":  # a positive list, so the (entity, status, created_at) index serves
+            reports = reports.filter(
+                status__in=[s for s in ReportStatus if s not in OPEN311_CLOSED]
+            )
         elif status == "closed":
             reports = reports.filter(status__in=OPEN311_CLOSED)
         elif status:
             raise Open311Error(400, "status debe ser open o closed")
-    rows = reports.order_by("-created_at")[:MAX_RECORDS]
+    rows = reports.order_by("-created_at").values(*FIELDS)[:MAX_RECORDS]
     return _respond(fmt, "service_requests", [_request(r) for r in rows])
 
 
@@ -278,14 +289,10 @@ def _create(request, fmt):
 @open311_view
 def request_detail(request, request_id, fmt):
     entity = _jurisdiction(request)
-    report = (
-        Report.objects.filter(entity=entity, tracking_number=request_id)
-        .select_related("category", "unit")
-        .first()
-    )
-    if report is None:
+    row = Report.objects.filter(entity=entity, tracking_number=request_id).values(*FIELDS).first()
+    if row is None:
         raise Open311Error(404, "service_request_id desconocido")
-    return _respond(fmt, "service_requests", [_request(report)])
+    return _respond(fmt, "service_requests", [_request(row)])
 
 
 @require_http_methods(["GET"])

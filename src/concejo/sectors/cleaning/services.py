@@ -444,3 +444,32 @@ def work_order_done(*, actor: Actor, order, notes: str = "", photo: bytes | None
         )
     audit_record(actor=actor, action="cleaning.workorder.done", entity=order.entity, target=order)
     return order
+
+
+@audited_service("cleaning.report.split")
+def report_split(
+    *, actor: Actor, report: Report, category: ServiceCategory, description: str
+) -> Report:
+    """Triage: one report that describes two problems becomes two (same place and reporter)."""
+    report = Report.objects.select_related("entity", "district").get(pk=report.pk)
+    require_role(actor, report.entity, *WORKERS)
+    if report.status in OPEN311_CLOSED:
+        raise Conflict(_("Un aviso cerrado no se divide."), code="invalid_split")
+    new = report_create(
+        actor=actor, entity=report.entity, source=report.source,
+        data=NewReport(
+            category=category, latitude=report.latitude, longitude=report.longitude,
+            description=description, address=report.address, email=report.email,
+            first_name=report.first_name, last_name=report.last_name, phone=report.phone,
+            reporter_user=report.reporter_user,
+        ),
+    )  # fmt: skip
+    ReportUpdate.objects.create(
+        report=report, public=True, author=actor.label,
+        text=_("Dividido: la otra parte se atiende en el aviso %(n)s") % {"n": new.tracking_number},
+    )  # fmt: skip
+    ReportUpdate.objects.create(
+        report=new, public=True, author=actor.label,
+        text=_("Procede del aviso %(n)s") % {"n": report.tracking_number},
+    )  # fmt: skip
+    return new

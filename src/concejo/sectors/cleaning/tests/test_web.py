@@ -131,3 +131,22 @@ def test_the_queue_the_duplicate_merge_and_the_dashboard(client, city):
     citizen = MembershipFactory(entity=city["entity"], role=Role.AUDITOR).user
     client.force_login(citizen)
     assert client.get("/backoffice/limpieza/").status_code == 403
+
+
+def test_a_report_with_two_problems_is_split(client, city):
+    dir3 = city["entity"].dir3_code
+    client.post(f"/{dir3}/avisos/nuevo/", report_form(description="Contenedor lleno y una pintada"))
+    original = Report.objects.get()
+    client.force_login(MembershipFactory(entity=city["entity"], role=Role.CASE_HANDLER).user)
+    response = client.post(
+        f"/backoffice/limpieza/{original.tracking_number}/",
+        {"action": "split", "category": "basura", "description": "Pintada en la fachada"},
+    )
+    new = Report.objects.exclude(pk=original.pk).get()
+    assert response["Location"].endswith(f"/backoffice/limpieza/{new.tracking_number}/")
+    assert (new.category, new.email, new.district) == (
+        city["litter"],
+        original.email,
+        original.district,
+    )
+    assert original.updates.filter(text__contains=new.tracking_number).exists()
