@@ -1,8 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from concejo.accounts import views as account_views
 from concejo.backoffice import case_views, edict_views, signature_views, views
-from concejo.backoffice.auth import GuardedAuthenticationForm
 
 app_name = "backoffice"
 
@@ -10,12 +10,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path(
         "entrar/",
-        auth_views.LoginView.as_view(
-            template_name="backoffice/login.html", authentication_form=GuardedAuthenticationForm
-        ),
+        account_views.TwoStepLoginView.as_view(),
         name="login",
     ),
     path("salir/", auth_views.LogoutView.as_view(next_page="/backoffice/entrar/"), name="logout"),
+    path("doble-factor/", account_views.two_factor, name="two-factor"),
+    path("salir-de-todo/", account_views.close_all_sessions, name="logout-everywhere"),
     path("registro/", views.registry_desk, name="registry-desk"),
     path("registro/<uuid:entry_id>/", views.registry_entry, name="registry-entry"),
     path("registro/<uuid:entry_id>/justificante", views.registry_receipt, name="registry-receipt"),

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "concejo.notifications",
     "concejo.sectors.cleaning",
     "concejo.apikeys",
+    "concejo.accounts",
     "concejo.demo",
     "concejo.api",
     "concejo.sede",
@@ -83,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "concejo.accounts.middleware.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -206,6 +208,7 @@ REST_FRAMEWORK = {
         "deadlines": env_str("THROTTLE_DEADLINES", "300/min"),
         "catalog": env_str("THROTTLE_CATALOG", "300/min"),
         "csv": env_str("THROTTLE_CSV", "30/min"),
+        "open311": env_str("THROTTLE_OPEN311", "12000/min"),  # per API key
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -283,6 +286,12 @@ DEMO_IDENTITY = env_bool("DEMO_IDENTITY", not PRODUCTION) and not PRODUCTION
 # Maps: the tile server (allowed in the CSP's img-src) and where they open.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_CENTER = (41.6520, -4.7286)  # Plaza Mayor de Valladolid
+
+# Employees: a second factor (TOTP) is required of these roles (and superusers) when
+# TWO_FACTOR_REQUIRED (on in production); sessions end after this long without use.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", PRODUCTION)
+TWO_FACTOR_ROLES = ["administrator", "signer"]
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_MINUTES", 30) * 60
 
 # --- Concejo --------------------------------------------------------------
 # Representation (apoderamiento) may be granted for at most this many years (art. 6 Ley 39/2015).

@@ -68,7 +68,7 @@ def citizen_login(page, base):
 
 
 def logout(page):
-    page.get_by_role("button", name="Salir").click()
+    page.get_by_role("button", name="Salir", exact=True).click()
     page.wait_for_load_state()
 
 

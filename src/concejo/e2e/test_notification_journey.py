@@ -30,7 +30,7 @@ def test_a_resolution_is_notified_and_opened_in_the_citizens_folder(
     notification = Notification.objects.get()
     assert notification.addressee == resolved["maria"]
 
-    page.get_by_role("button", name="Salir").click()
+    page.get_by_role("button", name="Salir", exact=True).click()
     page.goto(f"{live_server.url}/carpeta/notificaciones/")
     page.get_by_label("Usuario").fill("maria")
     page.get_by_label("Contraseña").fill("Una-clave-larga-1")

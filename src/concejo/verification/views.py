@@ -4,22 +4,16 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from rest_framework.throttling import ScopedRateThrottle
 
 from concejo.core.csv_codes import format_csv_code, normalise_csv_code
 from concejo.core.filetypes import extension_for
+from concejo.core.throttling import rate_allowed
 from concejo.verification.selectors import document_by_csv
 from concejo.verification.services import document_content
 
 
-class _Throttle:
-    throttle_scope = "csv"
-
-
 def _allowed(request) -> tuple[bool, int | None]:
-    throttle = ScopedRateThrottle()
-    allowed = throttle.allow_request(request, _Throttle())
-    return allowed, None if allowed else int(throttle.wait() or 60)
+    return rate_allowed(request, "csv")
 
 
 def _too_many(request, wait):

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from concejo.apikeys.services import api_key_authenticate
 from concejo.core.actors import Actor, client_ip
 from concejo.core.errors import ApplicationError
+from concejo.core.throttling import rate_allowed
 from concejo.organization.models import Entity
 from concejo.sectors.cleaning.models import Report, ReportStatus, ServiceCategory
 from concejo.sectors.cleaning.services import OPEN311_CLOSED, NewReport, report_create
@@ -249,6 +250,9 @@ def _create(request, fmt):
         raise Open311Error(403, "api_key ausente o no válida")
     if not key.application.has_scope("open311:write"):
         raise Open311Error(403, "La clave no tiene el permiso open311:write")
+    allowed, wait = rate_allowed(request, "open311", ident=f"key-{key.prefix}")
+    if not allowed:
+        raise Open311Error(429, f"Demasiados avisos seguidos: espere {wait} s")
     entity = _jurisdiction(request, key.application.entity)
     code = request.POST.get("service_code", "").strip()
     if not code:

@@ -180,3 +180,19 @@ def test_photos_must_be_images_and_lose_their_exif_location(city):
         )
     assert err.value.code == "not_an_image"
     assert Report.objects.count() == 1
+
+
+def test_posting_is_rate_limited_per_key(client, city, key):
+    from django.core.cache import cache
+    from rest_framework.throttling import ScopedRateThrottle
+
+    cache.clear()
+    original = ScopedRateThrottle.THROTTLE_RATES
+    ScopedRateThrottle.THROTTLE_RATES = {**original, "open311": "2/min"}
+    try:
+        statuses = [post(client, key).status_code for _ in range(3)]
+    finally:
+        ScopedRateThrottle.THROTTLE_RATES = original
+        cache.clear()
+    assert statuses == [201, 201, 429]
+    assert Report.objects.count() == 2

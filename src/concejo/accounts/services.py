@@ -1,0 +1,88 @@
+"""Writes of account security: enrol and check the second factor, close every session."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from concejo.accounts import totp
+from concejo.accounts.models import AccountSecurity
+from concejo.audit.services import audit_record, audited_service
+from concejo.core.actors import Actor
+from concejo.core.errors import Conflict, ValidationFailed
+
+SESSION_EPOCH = "security_epoch"
+PENDING_USER = "two_factor_pending_user"
+VERIFIED = "two_factor_verified"
+
+
+def security_of(user) -> AccountSecurity:
+    found, _created = AccountSecurity.objects.get_or_create(user=user)
+    return found
+
+
+def two_factor_required(user) -> bool:
+    """Administrators and signers must use it (TWO_FACTOR_REQUIRED); everybody else may."""
+    if not settings.TWO_FACTOR_REQUIRED:
+        return False
+    if user.is_superuser:
+        return True
+    return user.memberships.filter(active=True, role__in=settings.TWO_FACTOR_ROLES).exists()
+
+
+@audited_service("accounts.totp.start")
+def totp_start(*, actor: Actor) -> AccountSecurity:
+    """A new (unconfirmed) secret to scan; an active second factor is not replaced this way."""
+    security = AccountSecurity.objects.select_for_update().get(pk=security_of(actor.user).pk)
+    if security.two_factor:
+        raise Conflict(_("El doble factor ya está activado."), code="already_enabled")
+    security.totp_secret = totp.new_secret()
+    security.save(update_fields=["totp_secret"])
+    return security
+
+
+def _check(security: AccountSecurity, code: str) -> None:
+    step = totp.matching_step(security.totp_secret, code) if security.totp_secret else None
+    if step is None or step <= security.totp_last_step:  # wrong, or replayed
+        raise ValidationFailed(
+            _("El código no es válido."),
+            code="invalid_code",
+            fields={"code": _("Código no válido.")},
+        )
+    security.totp_last_step = step
+
+
+@audited_service("accounts.totp.confirm")
+def totp_confirm(*, actor: Actor, code: str) -> AccountSecurity:
+    security = AccountSecurity.objects.select_for_update().get(pk=security_of(actor.user).pk)
+    if security.two_factor:
+        raise Conflict(_("El doble factor ya está activado."), code="already_enabled")
+    _check(security, code)
+    security.totp_confirmed_at = timezone.now()
+    security.save(update_fields=["totp_last_step", "totp_confirmed_at"])
+    audit_record(actor=actor, action="accounts.totp.confirm", target=security)
+    return security
+
+
+@audited_service("accounts.totp.verify")
+def totp_verify(*, actor: Actor, user, code: str) -> None:
+    """The second step of a sign-in; failures count towards the lockout like passwords."""
+    from concejo.core.login_guard import record_failure
+
+    security = AccountSecurity.objects.select_for_update().get(pk=security_of(user).pk)
+    try:
+        _check(security, code)
+    except ValidationFailed:
+        record_failure(user.get_username(), actor.ip)
+        raise
+    security.save(update_fields=["totp_last_step"])
+
+
+@audited_service("accounts.sessions.close_all")
+def sign_out_everywhere(*, actor: Actor) -> None:
+    """Every open session of the employee ends at its next request."""
+    security = AccountSecurity.objects.select_for_update().get(pk=security_of(actor.user).pk)
+    security.session_epoch += 1
+    security.save(update_fields=["session_epoch"])
+    audit_record(actor=actor, action="accounts.sessions.close_all", target=security)

@@ -1,0 +1,85 @@
+"""Employees' second factor (TOTP), idle timeout and sign-out everywhere."""
+
+import time
+
+import pytest
+from django.test import Client
+
+from concejo.accounts import totp
+from concejo.accounts.models import AccountSecurity
+from concejo.organization.models import Role
+from concejo.organization.tests.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "Una-clave-larga-1"
+
+
+def test_totp_codes_follow_rfc_6238():
+    # RFC 6238 appendix B, SHA-1 seed "12345678901234567890" (base32), 8 digits there; 6 here.
+    import base64
+
+    secret = base64.b32encode(b"12345678901234567890").decode()
+    assert totp.code_at(secret, 59 // 30) == "287082"
+    assert totp.code_at(secret, 1111111109 // 30) == "081804"
+    assert totp.matching_step(secret, "287082", now=59) == 1
+    assert totp.matching_step(secret, "287082", now=59 + 300) is None
+    assert totp.matching_step(secret, "abc", now=59) is None
+
+
+def employee(role=Role.ADMINISTRATOR, username="ana"):
+    return MembershipFactory(role=role, user__username=username).user
+
+
+def sign_in(client, username):
+    return client.post("/backoffice/entrar/", {"username": username, "password": PASSWORD})
+
+
+def test_an_administrator_must_enrol_and_then_always_gives_a_code(client, settings):
+    settings.TWO_FACTOR_REQUIRED = True
+    user = employee()
+    sign_in(client, "ana")
+    # Signed in by password, but the desk asks for the second factor first.
+    assert client.get("/backoffice/expedientes/")["Location"] == "/backoffice/doble-factor/"
+    page = client.get("/backoffice/doble-factor/").content.decode()
+    assert "Su puesto exige el doble factor" in page and "<svg" in page
+    secret = AccountSecurity.objects.get(user=user).totp_secret
+    wrong = client.post("/backoffice/doble-factor/", {"code": "000000"}, follow=True)
+    assert "El código no es válido." in wrong.content.decode()
+    client.post("/backoffice/doble-factor/", {"code": totp.code_at(secret, totp.current_step())})
+    assert client.get("/backoffice/expedientes/").status_code == 200
+    # Next time: password, then the code (a replayed code is refused).
+    client.logout()
+    response = sign_in(client, "ana")
+    assert response["Location"] == "/backoffice/doble-factor/"
+    assert client.get("/backoffice/expedientes/")["Location"].startswith("/backoffice/entrar/")
+    used = totp.code_at(secret, totp.current_step())
+    refused = client.post("/backoffice/doble-factor/", {"code": used}, follow=True)
+    assert "El código no es válido." in refused.content.decode()
+    later = totp.code_at(secret, totp.current_step() + 1)
+    client.post("/backoffice/doble-factor/", {"code": later})
+    assert client.get("/backoffice/expedientes/").status_code == 200
+
+
+def test_a_clerk_is_not_forced_but_may_enrol(client, settings):
+    settings.TWO_FACTOR_REQUIRED = True
+    employee(Role.REGISTRY_CLERK, "rafa")
+    sign_in(client, "rafa")
+    assert client.get("/backoffice/expedientes/").status_code == 200
+    assert "doble factor" in client.get("/backoffice/doble-factor/").content.decode().lower()
+
+
+def test_idle_sessions_expire_and_sign_out_everywhere_closes_other_browsers(client, settings):
+    employee(Role.CASE_HANDLER, "teo")
+    other = Client()
+    sign_in(client, "teo")
+    sign_in(other, "teo")
+    assert other.get("/backoffice/expedientes/").status_code == 200
+    client.post("/backoffice/salir-de-todo/")
+    assert other.get("/backoffice/expedientes/")["Location"].startswith("/backoffice/entrar/")
+    sign_in(other, "teo")
+    assert other.get("/backoffice/expedientes/").status_code == 200
+    settings.SESSION_IDLE_SECONDS = 60
+    session = other.session
+    session["last_seen"] = int(time.time()) - 120
+    session.save()
+    assert other.get("/backoffice/expedientes/")["Location"].startswith("/backoffice/entrar/")
