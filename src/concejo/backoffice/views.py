@@ -38,11 +38,10 @@ PERSON_FORM_FIELDS = (
 
 @login_required
 def home(request):
-    return render(
-        request,
-        "backoffice/home.html",
-        {"memberships": organization.memberships_for_user(request.user)},
-    )
+    memberships = organization.memberships_for_user(request.user)
+    if not memberships.exists() and not request.user.is_superuser:
+        return _denied(request)  # a citizen's account: the desk is for employees
+    return render(request, "backoffice/home.html", {"memberships": memberships})
 
 
 def _entity(request, *roles):
