@@ -68,8 +68,14 @@ def totp_confirm(*, actor: Actor, code: str) -> AccountSecurity:
 @audited_service("accounts.totp.verify")
 def totp_verify(*, actor: Actor, user, code: str) -> None:
     """The second step of a sign-in; failures count towards the lockout like passwords."""
-    from concejo.core.login_guard import record_failure
+    from concejo.core.login_guard import lockout_seconds, record_failure
 
+    wait = lockout_seconds(user.get_username(), actor.ip)
+    if wait:
+        raise ValidationFailed(
+            _("Demasiados intentos fallidos. Espere %(m)d minuto(s).") % {"m": max(1, round(wait / 60))},
+            code="locked", fields={"code": _("Bloqueado temporalmente.")},
+        )  # fmt: skip
     security = AccountSecurity.objects.select_for_update().get(pk=security_of(user).pk)
     try:
         _check(security, code)

@@ -80,8 +80,20 @@ def _enrol(request):
     actor = Actor(user=request.user, ip=client_ip(request))
     security = services.security_of(request.user)
     if security.two_factor:
-        request.session[services.VERIFIED] = True
-        return redirect("/backoffice/")
+        # Signed in some other way (another login page): the code is still required here.
+        if request.session.get(services.VERIFIED):
+            return redirect("/backoffice/")
+        if request.method == "POST":
+            try:
+                services.totp_verify(
+                    actor=actor, user=request.user, code=request.POST.get("code", "")
+                )
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+            else:
+                request.session[services.VERIFIED] = True
+                return redirect("/backoffice/")
+        return render(request, "accounts/code.html", {"user_name": request.user.get_username()})
     try:
         if request.method == "POST":
             services.totp_confirm(actor=actor, code=request.POST.get("code", ""))

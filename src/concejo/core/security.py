@@ -15,6 +15,7 @@ DOCS_CSP = (
 DOCS_PATHS = ("/api/v1/docs/", "/api/v1/redoc/")
 PRIVATE_PATHS = (
     "/backoffice/",
+    "/carpeta/",
     "/admin/",
     "/api/v1/people/",
     "/api/v1/registry/",

@@ -15,11 +15,10 @@ from django.views.decorators.http import require_POST
 from concejo.cases.models import Case
 from concejo.core.actors import Actor, client_ip
 from concejo.core.errors import ApplicationError
-from concejo.people.models import Person
 from concejo.procedures import selectors as procedures
 from concejo.registry.attachments import AttachmentInput
 from concejo.sede import citizens, services
-from concejo.sede.folder_views import LOGIN
+from concejo.sede.folder_views import LOGIN, demo_people
 from concejo.sede.models import ApplicationDraft
 from concejo.sede.views import _entity
 
@@ -164,7 +163,11 @@ def draft_page(request, draft_id):
 @login_required(login_url=LOGIN)
 def draft_review(request, draft_id):
     draft = _draft(request, draft_id)
-    version = services.published_version(draft)
+    try:
+        version = services.published_version(draft)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("sede:folder")
     if request.method == "POST":
         try:
             actor = Actor.sede(request.user, ip=client_ip(request))
@@ -269,9 +272,7 @@ def demo_login(request):
 
     if not settings.DEMO_IDENTITY:
         raise Http404
-    person = Person.objects.filter(
-        pk=request.POST.get("person") or None, user__isnull=False
-    ).first()
+    person = demo_people().filter(pk=request.POST.get("person") or None).first()
     if person is None:
         raise Http404
     user = get_user_model().objects.get(pk=person.user_id)

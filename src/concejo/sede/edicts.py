@@ -12,6 +12,7 @@ from reportlab.platypus import Paragraph
 from concejo.audit.services import audit_record, audited_service
 from concejo.core.actors import Actor
 from concejo.core.errors import field_error
+from concejo.core.filetypes import detect
 from concejo.core.pdf import BODY, TITLE, build_pdf, csv_footer, esc, key_value_table
 from concejo.documents.models import DocumentStatus
 from concejo.documents.services import document_create
@@ -56,12 +57,13 @@ def edict_publish(
         raise field_error(
             "publish_to", _("El final del periodo es anterior a su inicio."), code="invalid_date"
         )
+    detected = detect(content)
+    if detected is None or detected.mime != "application/pdf":  # checked before storing
+        raise field_error("file", _("El edicto se publica en PDF."), code="not_a_pdf")
     document = document_create(
         actor=Actor.system(), entity=entity, title=title.strip(), file_name=file_name,
         content=content, document_type="TD08",
     )  # fmt: skip
-    if document.mime_type != "application/pdf":
-        raise field_error("file", _("El edicto se publica en PDF."), code="not_a_pdf")
     document.issued = document_issue(
         entity=entity, kind="documents.generated", title=document.title,
         source_type=document._meta.label_lower, source_id=str(document.pk),

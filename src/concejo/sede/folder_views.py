@@ -25,6 +25,21 @@ LOGIN = "/carpeta/entrar/"
 PAGE = 50
 
 
+def demo_people():
+    """The persons the demo identity provider offers: citizens and companies, not employees."""
+    from concejo.organization.models import Role
+    from concejo.people.models import Person
+
+    employees = Person.objects.filter(user__memberships__active=True).exclude(
+        user__memberships__role=Role.CITIZEN
+    )
+    return (
+        Person.objects.filter(user__isnull=False, user__is_active=True)
+        .exclude(pk__in=employees.values("pk"))
+        .order_by("entity__name", "kind", "last_name_1", "business_name")
+    )
+
+
 class FolderLogin(auth_views.LoginView):
     template_name = "sede/folder_login.html"
     authentication_form = GuardedAuthenticationForm
@@ -36,16 +51,10 @@ class FolderLogin(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         from django.conf import settings
 
-        from concejo.people.models import Person
-
         context = super().get_context_data(**kwargs)
         context["now"] = timezone.localtime()
         if settings.DEMO_IDENTITY:
-            context["demo_people"] = (
-                Person.objects.filter(user__isnull=False)
-                .exclude(user__memberships__isnull=False)
-                .order_by("entity__name", "kind", "last_name_1", "business_name")
-            )
+            context["demo_people"] = demo_people()
         return context
 
 

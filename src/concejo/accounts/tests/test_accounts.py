@@ -83,3 +83,22 @@ def test_idle_sessions_expire_and_sign_out_everywhere_closes_other_browsers(clie
     session["last_seen"] = int(time.time()) - 120
     session.save()
     assert other.get("/backoffice/expedientes/")["Location"].startswith("/backoffice/entrar/")
+
+
+def test_another_sign_in_path_cannot_skip_the_code_and_guessing_is_locked_out(client, settings):
+    settings.TWO_FACTOR_REQUIRED = True
+    user = employee()
+    security = AccountSecurity.objects.create(
+        user=user, totp_secret=totp.new_secret(), totp_confirmed_at="2026-01-01T00:00:00Z"
+    )
+    client.force_login(user)  # as if signed in through another page (admin, carpeta)
+    assert client.get("/backoffice/expedientes/")["Location"] == "/backoffice/doble-factor/"
+    page = client.get("/backoffice/doble-factor/").content.decode()
+    assert "código de seis cifras" in page
+    assert client.get("/backoffice/expedientes/")["Location"] == "/backoffice/doble-factor/"
+    for _ in range(settings.LOGIN_FAILURES_ALLOWED):
+        client.post("/backoffice/doble-factor/", {"code": "000000"})
+    good = totp.code_at(security.totp_secret, totp.current_step())
+    locked = client.post("/backoffice/doble-factor/", {"code": good}, follow=True)
+    assert "Demasiados intentos fallidos" in locked.content.decode()
+    assert client.get("/backoffice/expedientes/")["Location"] == "/backoffice/doble-factor/"

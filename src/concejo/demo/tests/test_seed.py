@@ -72,3 +72,8 @@ def test_seed_demo_builds_valladolid_and_is_idempotent(client):
     assert {"contenedor_lleno", "pintadas", "animal_muerto"} <= {
         s["service_code"] for s in services
     }
+
+    # The demo identity provider offers the demo citizens and companies, not employees.
+    client.logout()
+    login = client.get("/carpeta/entrar/").content.decode()
+    assert "Entrar como María García López" in login and "Entrar como Ana" not in login

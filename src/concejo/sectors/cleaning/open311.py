@@ -93,7 +93,7 @@ def _jurisdiction(request, key_entity: Entity | None = None) -> Entity:
         if key_entity is not None:
             return key_entity
         code = getattr(settings, "OPEN311_JURISDICTION", "")
-    entities = Entity.objects.all()
+    entities = Entity.objects.filter(active=True)
     entity = (
         entities.filter(dir3_code__iexact=code).first()
         if code

@@ -132,7 +132,7 @@ def clean_photo(content: bytes) -> tuple[bytes, str]:
         image = Image.open(io.BytesIO(content))
         kind = image.format
         image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
         raise field_error("media", _("El fichero no es una imagen."), code="not_an_image") from exc
     if kind not in ("JPEG", "PNG", "WEBP"):
         raise field_error("media", _("Use una foto JPEG, PNG o WebP."), code="not_an_image")
@@ -389,10 +389,10 @@ def work_orders_plan(*, actor: Actor, entity: Entity, day: dt.date) -> list:
 
     require_role(actor, entity, *WORKERS)
     pending = (
-        Report.objects.select_for_update()
+        Report.objects.select_for_update(of=("self",))
         .filter(
             entity=entity,
-            status__in=[S.ASSIGNED, S.REOPENED],
+            status=S.ASSIGNED,
             crew__isnull=False,
             work_order__isnull=True,
         )
@@ -400,15 +400,18 @@ def work_orders_plan(*, actor: Actor, entity: Entity, day: dt.date) -> list:
     )
     orders: dict = {}
     for report in pending:
-        order = orders.get(report.crew_id)
-        if order is None:
+        if report.crew_id not in orders:
             order, _created = WorkOrder.objects.get_or_create(
                 entity=entity,
                 crew=report.crew,
                 day=day,
                 defaults={"district": report.crew.district},
             )
-            orders[report.crew_id] = order
+            # A crew whose order for the day is already done gets the report another day.
+            orders[report.crew_id] = order if order.done_at is None else None
+        order = orders[report.crew_id]
+        if order is None:
+            continue
         before = report.status
         report.work_order, report.status = order, S.SCHEDULED
         report.save(update_fields=["work_order", "status", "updated_at"])
@@ -418,7 +421,7 @@ def work_orders_plan(*, actor: Actor, entity: Entity, day: dt.date) -> list:
         )  # fmt: skip
     audit_record(actor=actor, action="cleaning.workorders.plan", entity=entity,
                  details={"day": day.isoformat(), "orders": len(orders)})  # fmt: skip
-    return list(orders.values())
+    return [order for order in orders.values() if order is not None]
 
 
 @audited_service("cleaning.workorder.done")
