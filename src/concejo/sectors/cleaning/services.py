@@ -267,7 +267,8 @@ def report_transition(
     before = report.status
     report.status = to_status
     report.status_notes = (note or "")[:500] if public else report.status_notes
-    report.closed_at = timezone.now() if to_status in OPEN311_CLOSED else None
+    # Fixed then closed keeps the first moment it was done (the dashboard's time to fix).
+    report.closed_at = (report.closed_at or timezone.now()) if to_status in OPEN311_CLOSED else None
     report.save()
     ReportUpdate.objects.create(
         report=report, public=public, from_status=before, to_status=to_status,
@@ -317,7 +318,9 @@ def status_mail(payload: dict) -> None:
     from django.conf import settings
     from django.core.mail import send_mail
 
-    report = Report.objects.select_related("entity", "category").get(pk=payload["report"])
+    report = Report.objects.select_related("entity", "category", "parent").get(pk=payload["report"])
+    if report.status == S.DUPLICATE and report.parent is not None:
+        report = report.parent  # a duplicate's reporter follows the report that is attended
     link = f"{settings.SITE_URL.rstrip('/')}/{report.entity.dir3_code}/avisos/{report.tracking_number}/"
     body = _("Su aviso %(n)s («%(c)s») está ahora: %(s)s.") % {
         "n": report.tracking_number, "c": report.category.name, "s": report.get_status_display(),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from concejo.core.actors import Actor, client_ip
 from concejo.core.errors import ApplicationError
+from concejo.core.throttling import rate_allowed
 from concejo.sectors.cleaning import selectors, services
 from concejo.sectors.cleaning.models import Report, ServiceCategory
 from concejo.sede.views import _entity
@@ -31,6 +32,15 @@ def report_new(request, dir3_code: str):
     values = request.POST if request.method == "POST" else {}
     errors: dict = {}
     if request.method == "POST":
+        allowed, wait = rate_allowed(request, "reports")
+        if not allowed:
+            messages.error(
+                request, _("Ha enviado muchos avisos seguidos: espere %(s)d s.") % {"s": wait}
+            )
+            return render(
+                request, "cleaning/report_new.html",
+                _context(entity, categories=categories, values=values, errors={}), status=429,
+            )  # fmt: skip
         category = categories.filter(code=request.POST.get("service_code", "")).first()
         photo = request.FILES.get("photo")
         try:

@@ -36,3 +36,11 @@ def city(council):
     )
     return {"entity": council, "centro": centro, "este": este, "container": container,
             "litter": litter, "crew": east_crew, "unit": cleaning}  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Each test starts with no earlier requests counted against the rate limits."""
+    from django.core.cache import cache
+
+    cache.clear()

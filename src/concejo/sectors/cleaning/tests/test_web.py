@@ -150,3 +150,21 @@ def test_a_report_with_two_problems_is_split(client, city):
         original.district,
     )
     assert original.updates.filter(text__contains=new.tracking_number).exists()
+
+
+def test_the_report_form_is_rate_limited_per_address(client, city):
+    from django.core.cache import cache
+    from rest_framework.throttling import ScopedRateThrottle
+
+    cache.clear()
+    original = ScopedRateThrottle.THROTTLE_RATES
+    ScopedRateThrottle.THROTTLE_RATES = {**original, "reports": "1/min"}
+    try:
+        first = client.post(f"/{city['entity'].dir3_code}/avisos/nuevo/", report_form())
+        second = client.post(f"/{city['entity'].dir3_code}/avisos/nuevo/", report_form())
+    finally:
+        ScopedRateThrottle.THROTTLE_RATES = original
+        cache.clear()
+    assert first.status_code == 302 and second.status_code == 429
+    assert "muchos avisos seguidos" in second.content.decode()
+    assert Report.objects.count() == 1
