@@ -12,7 +12,7 @@ from concejo.backoffice.views import _entity, stay
 from concejo.cases import selectors as cases
 from concejo.cases.eni import case_eni_export, case_eni_import
 from concejo.core.errors import ApplicationError
-from concejo.documents.services import document_content, document_verify
+from concejo.documents.http import document_download as download_response
 from concejo.organization import selectors as organization
 from concejo.signatures import selectors, services
 
@@ -77,15 +77,7 @@ def document_download(request, document_id):
     )
     if document is None:
         raise Http404
-    try:
-        document_verify(document=document)
-    except ApplicationError as exc:
-        return HttpResponse(
-            exc.message, status=exc.status, content_type="text/plain; charset=utf-8"
-        )
-    response = HttpResponse(document_content(document), content_type=document.mime_type)
-    response["Content-Disposition"] = f'attachment; filename="{document.file_name}"'
-    return response
+    return download_response(document)
 
 
 @login_required

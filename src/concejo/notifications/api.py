@@ -217,9 +217,27 @@ class PaperOutcomeSerializer(serializers.Serializer):
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-class PaperOutcomeView(ServiceAPIView):
+class NotificationActionView(ServiceAPIView):
+    """POST a record on one notification (paper outcome, BOE); answers with its full trail."""
+
     required_scopes = {"POST": "notifications:write"}
     parser_classes = [JSONParser]
+    input_serializer: type[serializers.Serializer]
+    service = None
+
+    def post(self, request, notification_id):
+        actor, entity = api_actor(request), _entity(request)
+        found = selectors.notification_for_staff(actor=actor, entity=entity, pk=notification_id)
+        data = self.input_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        type(self).service(actor=actor, notification=found, **data.validated_data)
+        found = selectors.notification_for_staff(actor=actor, entity=entity, pk=notification_id)
+        return Response(NotificationDetailSerializer(found).data)
+
+
+class PaperOutcomeView(NotificationActionView):
+    input_serializer = PaperOutcomeSerializer
+    service = services.notification_paper_outcome
 
     @extend_schema(
         summary="Anota el resultado de un intento de entrega en papel",
@@ -227,13 +245,7 @@ class PaperOutcomeView(ServiceAPIView):
         responses=NotificationDetailSerializer,
     )
     def post(self, request, notification_id):
-        actor, entity = api_actor(request), _entity(request)
-        found = selectors.notification_for_staff(actor=actor, entity=entity, pk=notification_id)
-        data = PaperOutcomeSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.notification_paper_outcome(actor=actor, notification=found, **data.validated_data)
-        found = selectors.notification_for_staff(actor=actor, entity=entity, pk=notification_id)
-        return Response(NotificationDetailSerializer(found).data)
+        return super().post(request, notification_id)
 
 
 class BoeSerializer(serializers.Serializer):
@@ -241,9 +253,9 @@ class BoeSerializer(serializers.Serializer):
     reference = serializers.CharField(max_length=40)
 
 
-class BoePublishedView(ServiceAPIView):
-    required_scopes = {"POST": "notifications:write"}
-    parser_classes = [JSONParser]
+class BoePublishedView(NotificationActionView):
+    input_serializer = BoeSerializer
+    service = services.notification_boe_published
 
     @extend_schema(
         summary="Anota la publicación del anuncio en el BOE (art. 44)",
@@ -251,13 +263,7 @@ class BoePublishedView(ServiceAPIView):
         responses=NotificationDetailSerializer,
     )
     def post(self, request, notification_id):
-        actor, entity = api_actor(request), _entity(request)
-        found = selectors.notification_for_staff(actor=actor, entity=entity, pk=notification_id)
-        data = BoeSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.notification_boe_published(actor=actor, notification=found, **data.validated_data)
-        found = selectors.notification_for_staff(actor=actor, entity=entity, pk=notification_id)
-        return Response(NotificationDetailSerializer(found).data)
+        return super().post(request, notification_id)
 
 
 class PaperPdfView(ServiceAPIView):

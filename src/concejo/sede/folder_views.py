@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from concejo.backoffice.auth import GuardedAuthenticationForm
 from concejo.core.actors import Actor
 from concejo.core.errors import ApplicationError, NotFound
-from concejo.documents.services import document_content, document_verify
+from concejo.documents.http import document_download
 from concejo.notifications import selectors, services
 from concejo.notifications.models import NotificationStatus
 
@@ -113,12 +113,4 @@ def notification_document(request, notification_id):
     if notification.accessed_at is None:
         raise Http404
     document = notification.document
-    try:
-        document_verify(document=document)
-    except ApplicationError as exc:
-        return HttpResponse(
-            exc.message, status=exc.status, content_type="text/plain; charset=utf-8"
-        )
-    response = HttpResponse(document_content(document), content_type=document.mime_type)
-    response["Content-Disposition"] = f'attachment; filename="{document.file_name}"'
-    return response
+    return document_download(document)

@@ -57,6 +57,13 @@ def queue(request):
     )  # fmt: skip
 
 
+def _category(entity, code: str) -> ServiceCategory:
+    category = ServiceCategory.objects.filter(entity=entity, code=code).first()
+    if category is None:
+        raise ApplicationError(_("Elija una categoría."), code="required")
+    return category
+
+
 @login_required
 def report_view(request, number):
     try:
@@ -86,18 +93,10 @@ def report_view(request, number):
                     raise ApplicationError(_("No existe ese aviso."), code="not_found")
                 services.report_merge(actor=actor, duplicate=report, into=into)
             elif action == "recategorise":
-                category = ServiceCategory.objects.filter(
-                    entity=entity, code=request.POST.get("category", "")
-                ).first()
-                if category is None:
-                    raise ApplicationError(_("Elija una categoría."), code="required")
+                category = _category(entity, request.POST.get("category", ""))
                 services.report_recategorise(actor=actor, report=report, category=category)
             elif action == "split":
-                category = ServiceCategory.objects.filter(
-                    entity=entity, code=request.POST.get("category", "")
-                ).first()
-                if category is None:
-                    raise ApplicationError(_("Elija una categoría."), code="required")
+                category = _category(entity, request.POST.get("category", ""))
                 new = services.report_split(
                     actor=actor, report=report, category=category,
                     description=request.POST.get("description", ""),
