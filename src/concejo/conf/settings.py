@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "concejo.sectors.cleaning",
     "concejo.apikeys",
     "concejo.accounts",
+    "concejo.backups",
     "concejo.demo",
     "concejo.api",
     "concejo.sede",
