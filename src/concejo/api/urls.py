@@ -8,6 +8,7 @@ from concejo.organization import api as organization_api
 from concejo.people import api as people_api
 from concejo.procedures import api as procedures_api
 from concejo.registry import api as registry_api
+from concejo.sectors.revenue import api as revenue_api
 from concejo.signatures import api as signatures_api
 from concejo.verification import api as verification_api
 
@@ -207,5 +208,18 @@ urlpatterns = [
         "documents/<uuid:document_id>/content",
         cases_api.DocumentContentView.as_view(),
         name="document-content",
+    ),
+    path("revenue/properties", revenue_api.PropertyListView.as_view(), name="revenue-properties"),
+    path("revenue/vehicles", revenue_api.VehicleListView.as_view(), name="revenue-vehicles"),
+    path("revenue/receipts", revenue_api.ReceiptListView.as_view(), name="revenue-receipts"),
+    path(
+        "revenue/receipts/<uuid:receipt_id>",
+        revenue_api.ReceiptDetailView.as_view(),
+        name="revenue-receipt",
+    ),
+    path(
+        "revenue/receipts/<uuid:receipt_id>/payments",
+        revenue_api.ReceiptPaymentView.as_view(),
+        name="revenue-receipt-payments",
     ),
 ]

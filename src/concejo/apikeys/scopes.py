@@ -20,4 +20,6 @@ SCOPES = {
     "notifications:read": _("Consultar notificaciones y sus pruebas"),
     "notifications:write": _("Emitir notificaciones y anotar entregas en papel"),
     "open311:write": _("Enviar avisos de la vía pública (Open311)"),
+    "revenue:read": _("Consultar objetos tributarios, recibos y pagos"),
+    "revenue:write": _("Dar de alta objetos tributarios y registrar cobros"),
 }

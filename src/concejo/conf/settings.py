@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "concejo.signatures",
     "concejo.notifications",
     "concejo.sectors.cleaning",
+    "concejo.sectors.revenue",
     "concejo.apikeys",
     "concejo.accounts",
     "concejo.backups",
@@ -285,6 +286,10 @@ NOTIFICATION_EXPIRY_CUTOFF = env_str("NOTIFICATION_EXPIRY_CUTOFF", "end_of_day")
 # The sede's demo identity provider (choose a demo citizen to sign in): never in production.
 DEMO_IDENTITY = env_bool("DEMO_IDENTITY", not PRODUCTION) and not PRODUCTION
 
+# Online payment of taxes: "demo" is the embedded mode's pretend gateway (never in
+# production); "" turns online payment off until a bank's gateway is configured.
+PAYMENT_GATEWAY = "" if PRODUCTION else env_str("PAYMENT_GATEWAY", "demo")
+
 # Maps: the tile server (allowed in the CSP's img-src) and where they open.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_CENTER = (41.6520, -4.7286)  # Plaza Mayor de Valladolid
@@ -292,7 +297,7 @@ MAP_CENTER = (41.6520, -4.7286)  # Plaza Mayor de Valladolid
 # Employees: a second factor (TOTP) is required of these roles (and superusers) when
 # TWO_FACTOR_REQUIRED (on in production); sessions end after this long without use.
 TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", PRODUCTION)
-TWO_FACTOR_ROLES = ["administrator", "signer"]
+TWO_FACTOR_ROLES = ["administrator", "signer", "tax_officer"]
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_MINUTES", 30) * 60
 
 # --- Concejo --------------------------------------------------------------

@@ -144,6 +144,7 @@ EMPLOYEES = [
     ("firmante", "Fernanda", "Firmante Alonso", "L01471868", "LA0007001", "signer"),
     ("auditor", "Aurelio", "Auditor Herrero", "L01471868", None, "auditor"),
     ("policia", "Pablo", "Agente Calvo", "L01471868", "LA0007081", "case_handler"),
+    ("tributos", "Tomás", "Recaudador Vega", "L01471868", "LA0007024", "tax_officer"),
     ("cultura", "Carmen", "Gestora Cultural", "LA0019001", "LA0019011", "administrator"),
     ("deportes", "Diego", "Gestor Deportivo", "LA0019002", "LA0019021", "administrator"),
 ]

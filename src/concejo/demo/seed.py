@@ -154,6 +154,9 @@ def seed_demo() -> dict[str, list[str]]:
     from concejo.sectors.cleaning.demo import seed_cleaning
 
     seed_cleaning(council)
+    from concejo.sectors.revenue.demo import seed_revenue
+
+    seed_revenue(council, timezone.localdate())
     return accounts
 
 

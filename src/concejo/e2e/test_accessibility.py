@@ -69,6 +69,7 @@ def test_the_main_sede_pages_have_no_serious_accessibility_violations(
     page.get_by_role("button", name="Entrar como Lucía Fernández").click()
     page.wait_for_url("**/carpeta/")
     found["/carpeta/"] = axe(f"{base}/carpeta/")
+    found["/carpeta/tributos/"] = axe(f"{base}/carpeta/tributos/")
     page.goto(f"{base}/{dir3}/procedimientos/2045001/solicitar/")
     found["solicitud"] = axe(page.url)
     shot("09-sede-solicitud-accesible")

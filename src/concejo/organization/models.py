@@ -121,6 +121,7 @@ class Role(models.TextChoices):
     UNIT_HEAD = "unit_head", _("Jefe de unidad")
     SIGNER = "signer", _("Firmante")
     AUDITOR = "auditor", _("Auditor")
+    TAX_OFFICER = "tax_officer", _("Personal de tributos y recaudación")
     CITIZEN = "citizen", _("Ciudadano")
 
 

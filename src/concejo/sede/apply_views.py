@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -253,16 +253,14 @@ def folder_case(request, case_id):
 
 @login_required(login_url=LOGIN)
 def receipt(request, entry_id):
-    from concejo.verification.services import document_content
+    from concejo.verification.http import issued_download
 
     entry = citizens.my_submissions(request.user).filter(pk=entry_id).first()
     if entry is None or entry.receipt is None:
         raise Http404
-    response = HttpResponse(document_content(entry.receipt), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="justificante-{entry.registry_code.replace("/", "-")}.pdf"'
+    return issued_download(
+        entry.receipt, f"justificante-{entry.registry_code.replace('/', '-')}.pdf"
     )
-    return response
 
 
 @require_POST

@@ -10,6 +10,7 @@ urlpatterns = [
     path("carpeta/", apply_views.folder_home, name="folder"),
     path("carpeta/entrar/", folder_views.FolderLogin.as_view(), name="folder-login"),
     path("carpeta/entrar/demo/", apply_views.demo_login, name="demo-login"),
+    path("carpeta/tributos/", include("concejo.sectors.revenue.sede_urls")),
     path("carpeta/solicitudes/<uuid:draft_id>/", apply_views.draft_page, name="draft"),
     path(
         "carpeta/solicitudes/<uuid:draft_id>/revisar/",

@@ -16,7 +16,13 @@ from concejo.verification.models import IssuedDocument
 from concejo.verification.renderers import renderer_for
 
 # Documents the platform itself produces (not citizens' files kept as copies).
-SEALED_KINDS = {"registry.receipt", "notifications.proof", "notifications.paper"}
+SEALED_KINDS = {
+    "registry.receipt",
+    "notifications.proof",
+    "notifications.paper",
+    "revenue.payment_letter",
+    "revenue.certificate",
+}
 
 
 def document_issue(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 
 from concejo.core.csv_codes import format_csv_code, normalise_csv_code
 from concejo.core.filetypes import extension_for
 from concejo.core.throttling import rate_allowed
+from concejo.verification.http import issued_download
 from concejo.verification.selectors import document_by_csv
 from concejo.verification.services import document_content
 
@@ -61,8 +62,4 @@ def download(request, code: str):
     found = document_by_csv(code)
     if found is None:
         raise Http404
-    response = HttpResponse(document_content(found), content_type=found.mime_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{found.csv_code}.{extension_for(found.mime_type)}"'
-    )
-    return response
+    return issued_download(found, f"{found.csv_code}.{extension_for(found.mime_type)}")

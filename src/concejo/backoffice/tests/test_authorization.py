@@ -25,6 +25,7 @@ def desk_routes():
     for namespace, prefix in (
         ("backoffice", "/backoffice/"),
         ("cleaning_desk", "/backoffice/limpieza/"),
+        ("revenue_desk", "/backoffice/tributos/"),
     ):
         for pattern in resolver.namespace_dict[namespace][1].url_patterns:
             if isinstance(pattern, URLPattern):
