@@ -246,17 +246,22 @@ class Receipt(EntityScopedModel):
     in the executive period are derived from dates when read (see `debt`).
     """
 
+    # The composite indexes below cover these three foreign keys (fewer indexes, faster rolls).
+    entity = models.ForeignKey(
+        "organization.Entity", verbose_name=_("entidad"), on_delete=models.PROTECT,
+        related_name="+", db_index=False,
+    )  # fmt: skip
     number = models.PositiveIntegerField(_("número"))  # within its roll, or per year
     year = models.PositiveSmallIntegerField(_("ejercicio"))
     tax = models.CharField(_("tributo"), max_length=12, choices=Tax.choices)
     kind = models.CharField(_("clase"), max_length=16, choices=ReceiptKind.choices)
     roll = models.ForeignKey(
         Roll, verbose_name=_("padrón"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="receipts",
+        related_name="receipts", db_index=False,
     )  # fmt: skip
     taxpayer = models.ForeignKey(
         "people.Person", verbose_name=_("obligado al pago"), on_delete=models.PROTECT,
-        related_name="+",
+        related_name="+", db_index=False,
     )  # fmt: skip
     object_type = models.CharField(_("tipo de objeto"), max_length=20, blank=True)
     object_id = models.UUIDField(_("objeto"), null=True, blank=True)

@@ -8,13 +8,39 @@ interest table, so each rule can be checked against worked examples.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 from concejo.deadlines.computation import add_months
+
+_labels = threading.local()
+
+
+@contextmanager
+def label_cache():
+    """Within it, each label is translated once: a roll prints the same labels 250,000 times."""
+    previous = getattr(_labels, "cache", None)
+    _labels.cache = {}
+    try:
+        yield
+    finally:
+        _labels.cache = previous
+
+
+def _(text: str) -> str:
+    cache = getattr(_labels, "cache", None)
+    if cache is None:
+        return gettext(text)
+    found = cache.get(text)
+    if found is None:
+        found = cache[text] = gettext(text)
+    return found
+
 
 HUNDRED = Decimal(100)
 ONE_DAY = dt.timedelta(days=1)

@@ -25,6 +25,7 @@ from stdnum.es import referenciacatastral
 
 from concejo.audit.services import audit_record
 from concejo.core.actors import Actor
+from concejo.core.bulk import insert_rows
 from concejo.core.counters import next_number
 from concejo.core.errors import (
     Conflict,
@@ -75,6 +76,24 @@ REFERENCE_PREFIX = {
     ReceiptKind.ASSESSMENT: "2",
     ReceiptKind.SELF_ASSESSMENT: "3",
 }
+ROLL_REFERENCE_BASE = int(REFERENCE_PREFIX[ReceiptKind.ROLL]) * 10**9
+# The columns a roll writes for each receipt (see roll_generate).
+RECEIPT_ROW = (
+    "id", "created_at", "updated_at", "entity", "number", "year", "tax", "kind", "roll",
+    "taxpayer", "object_type", "object_id", "object_label", "breakdown", "principal_cents",
+    "status", "voluntary_start", "voluntary_due", "reference", "identification", "mandate",
+)  # fmt: skip
+
+
+def _chunks(items: Iterator, size: int) -> Iterator[list]:
+    chunk: list = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def revenue_settings(entity: Entity) -> RevenueSettings:
@@ -333,39 +352,37 @@ def roll_generate(
                 code="roll_approved",
             )  # fmt: skip
         Receipt.objects.filter(roll=roll).delete()  # a draft's receipts were never issued
-        mandates = dict(
-            Mandate.objects.filter(entity=entity, status=MandateStatus.ACTIVE)
-            .order_by("signed_on")
-            .values_list("debtor_id", "id")
-        )
         identification = rules.c60_identification(params.concept_code, year, voluntary_end)
         now = timezone.now()
-        count = total = 0
-        batch: list[Receipt] = []
-        for line in _roll_lines(entity, tax, year, params.parameters):
-            count += 1
-            amount = line.quota.amount_cents
-            total += amount
-            batch.append(
-                Receipt(
-                    entity=entity, number=count, year=year, tax=tax, kind=ReceiptKind.ROLL,
-                    roll=roll, taxpayer_id=line.taxpayer_id, object_type=line.object_type,
-                    object_id=line.object_id, object_label=line.label[:250],
-                    breakdown=line.quota.lines, principal_cents=amount,
-                    status=ReceiptStatus.DRAFT, voluntary_start=voluntary_start,
-                    voluntary_due=voluntary_end,
-                    reference=rules.c60_reference(
-                        settings_row.issuer_code, int(REFERENCE_PREFIX[ReceiptKind.ROLL]) * 10**9
-                        + count, identification, amount,
-                    ),
-                    identification=identification, mandate_id=mandates.get(line.taxpayer_id),
-                    created_at=now, updated_at=now,
-                )
-            )  # fmt: skip
-            if len(batch) >= BATCH:
-                Receipt.objects.bulk_create(batch)
-                batch = []
-        Receipt.objects.bulk_create(batch)
+        totals = {"count": 0, "total": 0}
+
+        def rows():
+            for chunk in _chunks(_roll_lines(entity, tax, year, params.parameters), BATCH):
+                mandates = dict(
+                    Mandate.objects.filter(
+                        entity=entity, status=MandateStatus.ACTIVE,
+                        debtor_id__in={line.taxpayer_id for line in chunk},
+                    ).order_by("signed_on").values_list("debtor_id", "id")
+                )  # fmt: skip
+                for line in chunk:
+                    totals["count"] += 1
+                    number, amount = totals["count"], line.quota.amount_cents
+                    totals["total"] += amount
+                    reference = rules.c60_reference(
+                        settings_row.issuer_code, ROLL_REFERENCE_BASE + number, identification,
+                        amount,
+                    )  # fmt: skip
+                    yield (
+                        uuid.uuid4(), now, now, entity.pk, number, year, tax, ReceiptKind.ROLL,
+                        roll.pk, line.taxpayer_id, line.object_type, line.object_id,
+                        line.label[:250], line.quota.lines, amount, ReceiptStatus.DRAFT,
+                        voluntary_start, voluntary_end, reference, identification,
+                        mandates.get(line.taxpayer_id),
+                    )  # fmt: skip
+
+        with rules.label_cache():
+            insert_rows(Receipt, RECEIPT_ROW, rows())
+        count, total = totals["count"], totals["total"]
         roll.voluntary_start, roll.voluntary_end = voluntary_start, voluntary_end
         roll.direct_debit_date = direct_debit_date
         roll.receipt_count, roll.total_cents, roll.generated_at = count, total, now
