@@ -211,6 +211,7 @@ urlpatterns = [
     ),
     path("revenue/properties", revenue_api.PropertyListView.as_view(), name="revenue-properties"),
     path("revenue/vehicles", revenue_api.VehicleListView.as_view(), name="revenue-vehicles"),
+    path("revenue/activities", revenue_api.ActivityListView.as_view(), name="revenue-activities"),
     path("revenue/receipts", revenue_api.ReceiptListView.as_view(), name="revenue-receipts"),
     path(
         "revenue/receipts/<uuid:receipt_id>",

@@ -15,6 +15,7 @@ from concejo.organization.selectors import require_role
 from concejo.people.models import Person
 from concejo.sectors.revenue import selectors, services
 from concejo.sectors.revenue.models import (
+    Activity,
     PaymentChannel,
     Property,
     PropertyKind,
@@ -93,6 +94,28 @@ class VehicleInSerializer(serializers.Serializer):
     )
     first_registration = serializers.DateField()
     owner = serializers.CharField(max_length=20, help_text="NIF/NIE/CIF del titular")
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    holder = serializers.CharField(source="holder.id_number", read_only=True)
+
+    class Meta:
+        model = Activity
+        fields = (
+            "id", "holder", "epigraph", "description", "address", "tariff_quota_cents",
+            "turnover_cents", "street_category", "started_on", "ended_on", "created_at",
+        )  # fmt: skip
+
+
+class ActivityInSerializer(serializers.Serializer):
+    holder = serializers.CharField(max_length=20, help_text="NIF/CIF del titular")
+    epigraph = serializers.CharField(max_length=10)
+    description = serializers.CharField(max_length=200)
+    address = serializers.CharField(max_length=250)
+    tariff_quota_cents = serializers.IntegerField(min_value=1)
+    turnover_cents = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    street_category = serializers.CharField(max_length=4)
+    started_on = serializers.DateField()
 
 
 class ReceiptSerializer(serializers.ModelSerializer):
@@ -208,6 +231,36 @@ class VehicleListView(ServiceAPIView):
         values["owner"] = _taxpayer(entity, values["owner"])
         created = services.vehicle_register(actor, entity=entity, **values)
         return Response(VehicleSerializer(created).data, status=status.HTTP_201_CREATED)
+
+
+class ActivityListView(ServiceAPIView):
+    required_scopes = {"GET": "revenue:read", "POST": "revenue:write"}
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        summary="Actividades económicas (IAE)",
+        parameters=[OpenApiParameter("holder", str, description="NIF del titular")],
+        responses=ActivitySerializer(many=True),
+    )
+    def get(self, request):
+        _actor, entity = _officer(request)
+        found = Activity.objects.filter(entity=entity).select_related("holder")
+        if request.query_params.get("holder"):
+            found = found.filter(holder__id_number__iexact=request.query_params["holder"])
+        return self.paginate(found, ActivitySerializer)
+
+    @extend_schema(
+        summary="Da de alta una actividad", request=ActivityInSerializer,
+        responses={201: ActivitySerializer},
+    )  # fmt: skip
+    def post(self, request):
+        actor, entity = _officer(request)
+        data = ActivityInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values["holder"] = _taxpayer(entity, values["holder"])
+        created = services.activity_register(actor, entity=entity, **values)
+        return Response(ActivitySerializer(created).data, status=status.HTTP_201_CREATED)
 
 
 class ReceiptListView(ServiceAPIView):

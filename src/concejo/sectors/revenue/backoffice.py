@@ -19,6 +19,7 @@ from concejo.core.errors import ApplicationError, PermissionDenied, field_error
 from concejo.people.models import Person
 from concejo.sectors.revenue import documents, selectors, services
 from concejo.sectors.revenue.models import (
+    Activity,
     Property,
     Receipt,
     ReceiptStatus,
@@ -265,6 +266,16 @@ def objects(request):
                 payload_kg=_number(data.get("payload_kg"), "payload_kg", whole=True),
                 engine_cc=_number(data.get("engine_cc"), "engine_cc", whole=True),
             ), lambda v: _("Vehículo %(v)s dado de alta.") % {"v": v})  # fmt: skip
+        elif action == "activity":
+            _run(request, lambda: services.activity_register(
+                actor, entity=entity, holder=owner, epigraph=data.get("epigraph", ""),
+                description=data.get("description", ""), address=data.get("address", ""),
+                tariff_quota_cents=_cents(data.get("tariff_quota"), "tariff_quota"),
+                turnover_cents=_cents(data["turnover"], "turnover")
+                if data.get("turnover", "").strip() else None,
+                street_category=data.get("street_category", ""),
+                started_on=_date(data.get("started_on"), "started_on"),
+            ), lambda a: _("Actividad %(a)s dada de alta.") % {"a": a})  # fmt: skip
         return stay(request, "revenue_desk:objects")
     text = request.GET.get("q", "").strip()
     properties = Property.objects.filter(entity=entity).select_related("owner")
@@ -276,10 +287,15 @@ def objects(request):
         vehicles = vehicles.filter(plate__icontains=text) | vehicles.filter(
             owner__id_number__iexact=text
         )
+    activities = Activity.objects.filter(entity=entity).select_related("holder")
+    if text:
+        activities = activities.filter(epigraph__startswith=text) | activities.filter(
+            holder__id_number__iexact=text
+        )
     return render(
         request, "revenue/objects.html",
         {"entity": entity, "properties": properties[:PAGE], "vehicles": vehicles[:PAGE],
-         "classes": VehicleClass.choices, "q": text},
+         "activities": activities[:PAGE], "classes": VehicleClass.choices, "q": text},
     )  # fmt: skip
 
 

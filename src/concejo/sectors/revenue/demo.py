@@ -121,12 +121,18 @@ def seed_revenue(council, today: dt.date) -> None:
             first_registration=registered, fiscal_hp=Decimal(hp) if hp else None,
             payload_kg=2500 if cls == "truck" else None,
         )  # fmt: skip
+    services.activity_register(
+        system, entity=council, holder=people["B47123450"], epigraph="922.1",
+        description="Servicios de limpieza de edificios", address="Polígono de Argales, nave 12",
+        tariff_quota_cents=41_326, turnover_cents=185_000_000, street_category="3",
+        started_on=dt.date(2012, 4, 1),
+    )  # fmt: skip
     services.mandate_create(
         system, entity=council, debtor=people["71234567W"], iban="ES7620770024003102575766",
         account_holder="Juan Pérez Martín", signed_on=dt.date(year, 1, 15),
     )  # fmt: skip
     start, end = voluntary_period(today)
-    for tax in ("ibi_urban", "ivtm", "waste"):
+    for tax in ("ibi_urban", "ivtm", "iae", "waste"):
         roll = services.roll_generate(
             system, entity=council, tax=tax, year=year, voluntary_start=start,
             voluntary_end=end, direct_debit_date=today + dt.timedelta(days=10),

@@ -282,6 +282,8 @@ class Receipt(EntityScopedModel):
         on_delete=models.PROTECT, related_name="+",
     )  # fmt: skip
     paid_on = models.DateField(_("pagado el"), null=True, blank=True)
+    # Art. 27.5 LGT: how much of a late-filing surcharge is forgiven if all is paid in time.
+    reducible_cents = models.BigIntegerField(_("reducción posible (céntimos)"), default=0)
 
     class Meta:
         verbose_name = _("recibo")
@@ -308,6 +310,7 @@ class MovementKind(models.TextChoices):
     SURCHARGE = "surcharge", _("recargo")
     INTEREST = "interest", _("intereses de demora")
     CANCELLATION = "cancellation", _("anulación")
+    REDUCTION = "reduction", _("reducción del recargo (art. 27.5 LGT)")
     DEBIT_RETURN = "debit_return", _("devolución de domiciliación")
 
 

@@ -45,11 +45,12 @@ class Debt:
     outstanding_cents: int  # still owed before any executive surcharge of the day
     executive: rules.ExecutiveCharge | None
     enforcement_due: dt.date | None
+    reduction_cents: int = 0  # art. 27.5 LGT, while everything is paid in time
 
     @property
     def total_due_cents(self) -> int:
         if self.executive is None:
-            return self.outstanding_cents
+            return self.outstanding_cents - self.reduction_cents
         return (
             self.outstanding_cents + self.executive.surcharge_cents + self.executive.interest_cents
         )
@@ -68,8 +69,21 @@ def debt(receipt: Receipt, *, on: dt.date | None = None, movements=None) -> Debt
         movements = list(receipt.movements.all())
     charged = sum(m.amount_cents for m in movements if m.kind in CHARGE_KINDS)
     paid = sum(m.amount_cents for m in movements if m.kind == MovementKind.PAYMENT)
-    cancelled = sum(m.amount_cents for m in movements if m.kind == MovementKind.CANCELLATION)
+    cancelled = sum(
+        m.amount_cents
+        for m in movements
+        if m.kind in (MovementKind.CANCELLATION, MovementKind.REDUCTION)
+    )
     outstanding = receipt.principal_cents + charged - paid - cancelled
+    reduction = 0
+    if (
+        receipt.reducible_cents
+        and receipt.status == ReceiptStatus.PENDING
+        and receipt.voluntary_due is not None
+        and on <= receipt.voluntary_due
+        and not any(m.kind == MovementKind.REDUCTION for m in movements)
+    ):
+        reduction = min(receipt.reducible_cents, outstanding)
     enforcement_due = None
     if receipt.enforcement_notified_on:
         enforcement_due = rules.enforcement_due(
@@ -88,8 +102,9 @@ def debt(receipt: Receipt, *, on: dt.date | None = None, movements=None) -> Debt
             enforcement_due_on=enforcement_due, rates=interest_rates(),
         )  # fmt: skip
     return Debt(
-        receipt.principal_cents, charged, paid, cancelled, outstanding, executive, enforcement_due
-    )
+        receipt.principal_cents, charged, paid, cancelled, outstanding, executive,
+        enforcement_due, reduction,
+    )  # fmt: skip
 
 
 def account_lines(receipt: Receipt) -> list[dict]:

@@ -82,6 +82,7 @@ RECEIPT_ROW = (
     "id", "created_at", "updated_at", "entity", "number", "year", "tax", "kind", "roll",
     "taxpayer", "object_type", "object_id", "object_label", "breakdown", "principal_cents",
     "status", "voluntary_start", "voluntary_due", "reference", "identification", "mandate",
+    "reducible_cents",
 )  # fmt: skip
 
 
@@ -217,6 +218,46 @@ def vehicle_remove(actor: Actor, *, vehicle: Vehicle, on: dt.date) -> Vehicle:
         details={"on": on.isoformat()},
     )  # fmt: skip
     return vehicle
+
+
+def activity_register(
+    actor: Actor,
+    *,
+    entity: Entity,
+    holder: Person,
+    epigraph: str,
+    description: str,
+    address: str,
+    tariff_quota_cents: int,
+    street_category: str,
+    started_on: dt.date,
+    turnover_cents: int | None = None,
+) -> Activity:
+    """A business activity in the IAE roll (alta en la matrícula)."""
+    require_role(actor, entity, *OFFICERS)
+    errors = {}
+    if not re.fullmatch(r"\d{1,4}(\.\d{1,2})?", epigraph.strip()):
+        errors["epigraph"] = _("El epígrafe se escribe con cifras, p. ej. 659.2.")
+    if tariff_quota_cents <= 0:
+        errors["tariff_quota_cents"] = _("La cuota de tarifa debe ser positiva.")
+    if turnover_cents is not None and turnover_cents < 0:
+        errors["turnover_cents"] = _("La cifra de negocios no puede ser negativa.")
+    if not street_category.strip():
+        errors["street_category"] = _("Indique la categoría fiscal de la calle.")
+    if not description.strip():
+        errors["description"] = _("Describa la actividad.")
+    if errors:
+        raise ValidationFailed(fields=errors)
+    if holder.entity_id != entity.pk:
+        raise NotFound(_("No existe esa persona."))
+    activity = Activity.objects.create(
+        entity=entity, holder=holder, epigraph=epigraph.strip(), description=description[:200],
+        address=address[:250], tariff_quota_cents=tariff_quota_cents,
+        turnover_cents=turnover_cents, street_category=street_category.strip()[:4],
+        started_on=started_on,
+    )  # fmt: skip
+    audit_record(actor=actor, action="revenue.activity.register", entity=entity, target=activity)
+    return activity
 
 
 # --- Rolls ------------------------------------------------------------------------------------
@@ -377,7 +418,7 @@ def roll_generate(
                         roll.pk, line.taxpayer_id, line.object_type, line.object_id,
                         line.label[:250], line.quota.lines, amount, ReceiptStatus.DRAFT,
                         voluntary_start, voluntary_end, reference, identification,
-                        mandates.get(line.taxpayer_id),
+                        mandates.get(line.taxpayer_id), 0,
                     )  # fmt: skip
 
         with rules.label_cache():
@@ -568,6 +609,12 @@ def payment_record(
                     receipt=receipt, kind=MovementKind.INTEREST, on=on, actor=label,
                     amount_cents=state.executive.interest_cents,
                 )  # fmt: skip
+        if state.reduction_cents and amount_cents == state.total_due_cents:
+            Movement.objects.create(
+                receipt=receipt, kind=MovementKind.REDUCTION, on=on, actor=label,
+                amount_cents=state.reduction_cents,
+                note=_("Ingreso total en plazo: recargo reducido un 25 %"),
+            )  # fmt: skip
         payment = Movement.objects.create(
             receipt=receipt, kind=MovementKind.PAYMENT, amount_cents=amount_cents, on=on,
             channel=channel, operation=operation[:80], actor=label,
@@ -1089,13 +1136,16 @@ def late_self_assessment(
     issuer = revenue_settings(entity).issuer_code
     with transaction.atomic():
         number = next_number(ReceiptCounter, entity=entity, year=year)
+        # The surcharge is assessed and notified on filing: the art. 62.2 period runs from it.
+        pay_by = rules.assessment_due(filed_on, _next_business_day(entity))
         receipt = Receipt(
             entity=entity, number=number, year=year, tax=tax, kind=ReceiptKind.SELF_ASSESSMENT,
             taxpayer=taxpayer, object_label=object_label[:250], breakdown=lines,
             principal_cents=total, status=ReceiptStatus.PENDING, voluntary_start=filed_on,
-            voluntary_due=filed_on, notified_on=filed_on,
+            voluntary_due=pay_by, notified_on=filed_on,
+            reducible_cents=late.surcharge_cents - late.reduced_surcharge_cents,
         )  # fmt: skip
-        receipt.identification = rules.c60_identification(params.concept_code, year, filed_on)
+        receipt.identification = rules.c60_identification(params.concept_code, year, pay_by)
         receipt.reference = rules.c60_reference(
             issuer, int(REFERENCE_PREFIX[receipt.kind]) * 10**9 + number,
             receipt.identification, total,

@@ -152,6 +152,27 @@ def test_late_self_assessment_carries_the_art_27_surcharge(revenue):
     )  # fmt: skip
     assert receipt.principal_cents == 10_300  # two full months late: 3 %
     assert any("art. 27" in label for label, _value in receipt.breakdown)
+    # Paid in full within the art. 62.2 period: the surcharge is 25 % less (art. 27.5).
+    assert receipt.voluntary_due == D(2026, 7, 20)
+    state = debt(receipt, on=D(2026, 7, 20))
+    assert state.reduction_cents == 75 and state.total_due_cents == 10_225
+    with pytest.raises(ValidationFailed):
+        _pay(revenue, receipt, 10_300, D(2026, 7, 20))
+    _pay(revenue, receipt, 10_225, D(2026, 7, 20))
+    receipt.refresh_from_db()
+    assert receipt.status == ReceiptStatus.PAID
+    kinds = list(Movement.objects.filter(receipt=receipt).values_list("kind", "amount_cents"))
+    assert kinds == [(MovementKind.REDUCTION, 75), (MovementKind.PAYMENT, 10_225)]
+
+
+def test_late_self_assessment_paid_after_its_period_loses_the_reduction(revenue):
+    receipt = services.late_self_assessment(
+        revenue["officer"], entity=revenue["entity"], tax="ivtm", year=YEAR,
+        taxpayer=revenue["ana"], object_label="Autoliquidación IVTM 1234ABC",
+        principal_cents=10_000, due=D(2026, 3, 31), filed_on=D(2026, 6, 15),
+    )  # fmt: skip
+    late = debt(receipt, on=D(2026, 7, 21))
+    assert late.reduction_cents == 0 and late.executive.percent == 5
 
 
 # --- Direct debit ------------------------------------------------------------------------------

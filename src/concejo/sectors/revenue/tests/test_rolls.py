@@ -174,3 +174,37 @@ def test_roll_receipts_of_a_taxpayer_with_a_mandate_are_domiciled(revenue):
     roll = _generate(revenue)
     by_owner = dict(Receipt.objects.filter(roll=roll).values_list("taxpayer_id", "mandate_id"))
     assert by_owner == {revenue["ana"].pk: None, revenue["luis"].pk: mandate.pk}
+
+
+def test_iae_roll_charges_companies_over_the_threshold_only(revenue):
+    from concejo.people.tests.factories import PersonFactory
+
+    officer, entity = revenue["officer"], revenue["entity"]
+    company = PersonFactory(entity=entity, kind="legal", id_type="cif", id_number="B47123450",
+                            business_name="Limpiezas, S.L.", first_name="")  # fmt: skip
+    small = PersonFactory(entity=entity, kind="legal", id_type="cif", id_number="B47000006",
+                          business_name="Pequeña, S.L.", first_name="")  # fmt: skip
+    common = {"entity": entity, "epigraph": "922.1", "description": "Limpieza",
+              "address": "Nave 1", "tariff_quota_cents": 41_326, "street_category": "3",
+              "started_on": dt.date(2012, 4, 1)}  # fmt: skip
+    services.activity_register(officer, holder=company, turnover_cents=185_000_000, **common)
+    services.activity_register(officer, holder=small, turnover_cents=50_000_000, **common)
+    services.activity_register(officer, holder=revenue["ana"], turnover_cents=None, **common)
+
+    roll = _generate(revenue, tax="iae")
+
+    receipts = list(Receipt.objects.filter(roll=roll))
+    assert [r.taxpayer_id for r in receipts] == [company.pk]
+    # 413,26 € × 1,29 (1 to 5 million €) × 2,6 (category 3)
+    assert receipts[0].principal_cents == rules.cents(Decimal(41_326) * Decimal("1.29")
+                                                      * Decimal("2.6"))  # fmt: skip
+
+
+def test_activity_needs_a_well_formed_epigraph(revenue):
+    with pytest.raises(ValidationFailed) as exc:
+        services.activity_register(
+            revenue["officer"], entity=revenue["entity"], holder=revenue["ana"],
+            epigraph="abc", description="x", address="y", tariff_quota_cents=1,
+            street_category="1", started_on=dt.date(2020, 1, 1),
+        )  # fmt: skip
+    assert "epigraph" in exc.value.fields

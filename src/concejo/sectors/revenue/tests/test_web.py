@@ -302,3 +302,22 @@ def test_api_read_scope_cannot_pay(api_key_for, city):
     )  # fmt: skip
     assert response.status_code == 403
     assert not Movement.objects.exists()
+
+
+def test_desk_and_api_register_business_activities(officer_client, api_key_for, city):
+    officer_client.post("/backoffice/tributos/objetos/", {
+        "action": "activity", "epigraph": "659.2", "description": "Comercio de muebles",
+        "address": "Calle Mayor 1", "tariff_quota": "300,50", "turnover": "1.500.000,00",
+        "street_category": "1", "started_on": "2020-01-01", "owner": city["ana"].id_number,
+    })  # fmt: skip
+    page = officer_client.get("/backoffice/tributos/objetos/").content.decode()
+    assert "Comercio de muebles" in page and "300,50 €" in page
+    client = api_key_for(city["entity"], "revenue:read", "revenue:write")
+    created = client.post("/api/v1/revenue/activities", {
+        "holder": city["luis"].id_number, "epigraph": "xx", "description": "Bar",
+        "address": "Calle 2", "tariff_quota_cents": 100, "street_category": "2",
+        "started_on": "2021-01-01",
+    }, format="json")  # fmt: skip
+    assert created.status_code == 400 and "epigraph" in created.json()["fields"]
+    listed = client.get("/api/v1/revenue/activities").json()["results"]
+    assert [a["epigraph"] for a in listed] == ["659.2"]
