@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -10,7 +11,7 @@ from concejo.accounts import totp
 from concejo.accounts.models import AccountSecurity
 from concejo.audit.services import audit_record, audited_service
 from concejo.core.actors import Actor
-from concejo.core.errors import Conflict, ValidationFailed
+from concejo.core.errors import Conflict, PermissionDenied, ValidationFailed
 
 SESSION_EPOCH = "security_epoch"
 PENDING_USER = "two_factor_pending_user"
@@ -92,3 +93,41 @@ def sign_out_everywhere(*, actor: Actor) -> None:
     security.session_epoch += 1
     security.save(update_fields=["session_epoch"])
     audit_record(actor=actor, action="accounts.sessions.close_all", target=security)
+
+
+def two_factor_reset(*, actor: Actor, user, reason: str) -> AccountSecurity:
+    """A lost authenticator: the employee enrols again at their next sign-in.
+
+    Only a superuser or an administrator of an entity the employee works in may
+    do it, never for themself; every open session of the employee ends.
+    """
+    from concejo.organization.models import Membership, Role
+
+    if not reason.strip():
+        raise ValidationFailed(
+            _("Indique el motivo."), code="required", fields={"reason": _("Obligatorio.")}
+        )
+    if actor.user is not None and actor.user.pk == user.pk:
+        raise PermissionDenied(
+            _("Nadie puede restablecer su propio doble factor."), code="own_two_factor"
+        )
+    if not (actor.is_system or (actor.user is not None and actor.user.is_superuser)):
+        shared = Membership.objects.filter(
+            user=user, active=True,
+            entity__memberships__user=actor.user, entity__memberships__active=True,
+            entity__memberships__role=Role.ADMINISTRATOR,
+        )  # fmt: skip
+        if actor.user is None or user.is_superuser or not shared.exists():
+            raise PermissionDenied()
+    with transaction.atomic():
+        security = AccountSecurity.objects.select_for_update().get(pk=security_of(user).pk)
+        security.totp_secret = ""
+        security.totp_confirmed_at = None
+        security.totp_last_step = 0
+        security.session_epoch += 1
+        security.save()
+        audit_record(
+            actor=actor, action="accounts.totp.reset", target=security,
+            details={"user": user.get_username(), "reason": reason.strip()[:500]},
+        )  # fmt: skip
+    return security

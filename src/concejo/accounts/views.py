@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from concejo.accounts import services, totp
 from concejo.backoffice.auth import GuardedAuthenticationForm
 from concejo.core.actors import Actor, client_ip
-from concejo.core.errors import ApplicationError
+from concejo.core.errors import ApplicationError, PermissionDenied
 from concejo.core.pdf import qr_runs
 
 
@@ -118,3 +118,39 @@ def close_all_sessions(request):
         services.sign_out_everywhere(actor=Actor(user=request.user, ip=client_ip(request)))
         messages.success(request, _("Se han cerrado todas sus sesiones."))
     return redirect("/backoffice/entrar/")
+
+
+@login_required
+def two_factor_reset(request):
+    """An entity administrator restores access for an employee who lost their authenticator."""
+    from concejo.backoffice.views import _denied, _entity
+    from concejo.organization.models import Role
+
+    try:
+        actor, entity = _entity(request, Role.ADMINISTRATOR)
+    except PermissionDenied:
+        return _denied(request)
+    employees = (
+        get_user_model().objects.filter(memberships__entity=entity, memberships__active=True)
+        .select_related("security").distinct().order_by("username")
+    )  # fmt: skip
+    if request.method == "POST":
+        user = employees.filter(username=request.POST.get("username", "")).first()
+        if user is None:
+            messages.error(request, _("Ese usuario no trabaja en esta entidad."))
+        else:
+            try:
+                services.two_factor_reset(
+                    actor=actor, user=user, reason=request.POST.get("reason", "")
+                )
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("Doble factor de %(u)s restablecido: lo activará de nuevo al entrar.")
+                    % {"u": user.get_username()},
+                )
+        return redirect("backoffice:two-factor-reset")
+    rows = [(u, services.security_of(u).two_factor) for u in employees[:500]]
+    return render(request, "accounts/reset.html", {"entity": entity, "rows": rows})

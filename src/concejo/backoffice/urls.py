@@ -15,6 +15,7 @@ urlpatterns = [
     ),
     path("salir/", auth_views.LogoutView.as_view(next_page="/backoffice/entrar/"), name="logout"),
     path("doble-factor/", account_views.two_factor, name="two-factor"),
+    path("empleados/doble-factor/", account_views.two_factor_reset, name="two-factor-reset"),
     path("salir-de-todo/", account_views.close_all_sessions, name="logout-everywhere"),
     path("registro/", views.registry_desk, name="registry-desk"),
     path("registro/<uuid:entry_id>/", views.registry_entry, name="registry-entry"),

@@ -4,6 +4,7 @@ import time
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from concejo.accounts import totp
 from concejo.accounts.models import AccountSecurity
@@ -52,10 +53,13 @@ def test_an_administrator_must_enrol_and_then_always_gives_a_code(client, settin
     response = sign_in(client, "ana")
     assert response["Location"] == "/backoffice/doble-factor/"
     assert client.get("/backoffice/expedientes/")["Location"].startswith("/backoffice/entrar/")
-    used = totp.code_at(secret, totp.current_step())
-    refused = client.post("/backoffice/doble-factor/", {"code": used}, follow=True)
+    # The step of the code already used (not "now": a 30-second boundary may have passed).
+    last_step = AccountSecurity.objects.get(user=user).totp_last_step
+    refused = client.post(
+        "/backoffice/doble-factor/", {"code": totp.code_at(secret, last_step)}, follow=True
+    )
     assert "El código no es válido." in refused.content.decode()
-    later = totp.code_at(secret, totp.current_step() + 1)
+    later = totp.code_at(secret, last_step + 1)
     client.post("/backoffice/doble-factor/", {"code": later})
     assert client.get("/backoffice/expedientes/").status_code == 200
 
@@ -102,3 +106,74 @@ def test_another_sign_in_path_cannot_skip_the_code_and_guessing_is_locked_out(cl
     locked = client.post("/backoffice/doble-factor/", {"code": good}, follow=True)
     assert "Demasiados intentos fallidos" in locked.content.decode()
     assert client.get("/backoffice/expedientes/")["Location"] == "/backoffice/doble-factor/"
+
+
+def _enrolled(user):
+    from concejo.accounts.services import security_of
+
+    security = security_of(user)
+    security.totp_secret = totp.new_secret()
+    security.totp_confirmed_at = timezone.now()
+    security.save()
+    return security
+
+
+def test_an_administrator_resets_a_lost_second_factor_and_the_sessions_end(client, settings):
+    from concejo.audit.models import AuditEntry
+
+    settings.TWO_FACTOR_REQUIRED = False
+    clerk = MembershipFactory(role=Role.REGISTRY_CLERK, user__username="rafa").user
+    admin = MembershipFactory(role=Role.ADMINISTRATOR, entity=clerk.memberships.get().entity,
+                              user__username="jefa").user  # fmt: skip
+    old_secret = _enrolled(clerk).totp_secret
+    clerks_browser = Client()
+    clerks_browser.force_login(clerk)
+    # The clerk's browser is in use (asking for the code of the authenticator now lost).
+    assert clerks_browser.get("/backoffice/doble-factor/").status_code == 200
+    client.force_login(admin)
+    page = client.get("/backoffice/empleados/doble-factor/").content.decode()
+    assert "rafa" in page
+    refused = client.post("/backoffice/empleados/doble-factor/", {"username": "rafa"}, follow=True)
+    assert "Indique el motivo" in refused.content.decode()
+    client.post("/backoffice/empleados/doble-factor/",
+                {"username": "rafa", "reason": "Móvil perdido; identidad comprobada en persona"})  # fmt: skip
+    security = AccountSecurity.objects.get(user=clerk)
+    assert not security.two_factor and security.totp_secret != old_secret
+    entry = AuditEntry.objects.get(action="accounts.totp.reset")
+    assert entry.details["user"] == "rafa" and "Móvil perdido" in entry.details["reason"]
+    # The clerk's open session is over; signing in again works with the password alone.
+    assert clerks_browser.get("/backoffice/expedientes/")["Location"].startswith(
+        "/backoffice/entrar/"
+    )
+    assert sign_in(Client(), "rafa")["Location"] == "/backoffice/"
+
+
+def test_two_factor_reset_is_refused_to_others_and_to_oneself(client, settings):
+    from concejo.accounts.services import two_factor_reset
+    from concejo.core.actors import Actor
+    from concejo.core.errors import PermissionDenied
+
+    clerk = MembershipFactory(role=Role.REGISTRY_CLERK, user__username="rafa").user
+    _enrolled(clerk)
+    stranger_admin = MembershipFactory(role=Role.ADMINISTRATOR, user__username="otra").user
+    colleague = MembershipFactory(role=Role.CASE_HANDLER, entity=clerk.memberships.get().entity,
+                                  user__username="teresa").user  # fmt: skip
+    for actor_user in (stranger_admin, colleague, clerk):
+        with pytest.raises(PermissionDenied):
+            two_factor_reset(actor=Actor(user=actor_user), user=clerk, reason="x")
+    assert AccountSecurity.objects.get(user=clerk).two_factor
+    client.force_login(colleague)
+    assert client.get("/backoffice/empleados/doble-factor/").status_code == 403
+
+
+def test_two_factor_reset_command_for_when_no_administrator_can_sign_in():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    admin = MembershipFactory(role=Role.ADMINISTRATOR, user__username="ana").user
+    _enrolled(admin)
+    out = StringIO()
+    call_command("two_factor_reset", "ana", reason="Único administrador sin móvil", stdout=out)
+    assert "restablecido" in out.getvalue()
+    assert not AccountSecurity.objects.get(user=admin).two_factor
