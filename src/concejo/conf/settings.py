@@ -211,6 +211,7 @@ REST_FRAMEWORK = {
         "catalog": env_str("THROTTLE_CATALOG", "300/min"),
         "csv": env_str("THROTTLE_CSV", "30/min"),
         "open311": env_str("THROTTLE_OPEN311", "12000/min"),  # per API key
+        "open311_read": env_str("THROTTLE_OPEN311_READ", "600/min"),  # GETs, per address
         "reports": env_str("THROTTLE_REPORTS", "20/min"),  # the sede's report form, per address
     },
 }

@@ -11,7 +11,9 @@ import datetime as dt
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
@@ -22,7 +24,7 @@ from concejo.core.actors import Actor, client_ip
 from concejo.core.errors import ApplicationError
 from concejo.core.throttling import rate_allowed
 from concejo.organization.models import Entity
-from concejo.sectors.cleaning.models import Report, ReportStatus, ServiceCategory
+from concejo.sectors.cleaning.models import Report, ReportPhoto, ReportStatus, ServiceCategory
 from concejo.sectors.cleaning.services import OPEN311_CLOSED, NewReport, report_create
 
 WINDOW_DAYS = 90
@@ -74,6 +76,10 @@ def open311_view(fn):
     def wrapper(request, *args, fmt: str, **kwargs):
         if fmt not in ("json", "xml"):
             return _errors("json", 404, "Formato no admitido: use .json o .xml")
+        if request.method == "GET":  # POSTs are limited per API key in _create
+            allowed, wait = rate_allowed(request, "open311_read")
+            if not allowed:
+                return _errors(fmt, 429, f"Demasiadas consultas seguidas: espere {wait} s")
         try:
             return fn(request, *args, fmt=fmt, **kwargs)
         except Open311Error as exc:
@@ -160,8 +166,25 @@ def _iso(moment) -> str | None:
 FIELDS = (
     "tracking_number", "status", "status_notes", "category__name", "category__code",
     "description", "unit__name", "created_at", "updated_at", "due_at", "address", "latitude",
-    "longitude", "media_url",
+    "longitude", "media_url", "has_photo", "entity__dir3_code",
 )  # fmt: skip
+
+
+def _with_photo(reports):
+    return reports.annotate(has_photo=Exists(ReportPhoto.objects.filter(report=OuterRef("pk"))))
+
+
+def _media_url(row: dict) -> str:
+    """The client's own media_url, or the published (EXIF-free) photo taken with the report."""
+    if row["media_url"] or not row["has_photo"]:
+        return row["media_url"]
+    path = reverse(
+        "sede:cleaning:photo",
+        kwargs={"dir3_code": row["entity__dir3_code"], "number": row["tracking_number"]},
+    )
+    return settings.SITE_URL.rstrip("/") + path
+
+
 LABELS = dict(ReportStatus.choices)
 
 
@@ -177,7 +200,7 @@ def _request(row: dict) -> dict:
         "updated_datetime": _iso(row["updated_at"]), "expected_datetime": _iso(row["due_at"]),
         "address": row["address"], "address_id": "", "zipcode": "",
         "lat": float(row["latitude"]), "long": float(row["longitude"]),
-        "media_url": row["media_url"],
+        "media_url": _media_url(row),
     }  # fmt: skip
 
 
@@ -239,7 +262,7 @@ def requests_collection(request, fmt):
             reports = reports.filter(status__in=OPEN311_CLOSED)
         elif status:
             raise Open311Error(400, "status debe ser open o closed")
-    rows = reports.order_by("-created_at").values(*FIELDS)[:MAX_RECORDS]
+    rows = _with_photo(reports).order_by("-created_at").values(*FIELDS)[:MAX_RECORDS]
     return _respond(fmt, "service_requests", [_request(r) for r in rows])
 
 
@@ -293,7 +316,11 @@ def _create(request, fmt):
 @open311_view
 def request_detail(request, request_id, fmt):
     entity = _jurisdiction(request)
-    row = Report.objects.filter(entity=entity, tracking_number=request_id).values(*FIELDS).first()
+    row = (
+        _with_photo(Report.objects.filter(entity=entity, tracking_number=request_id))
+        .values(*FIELDS)
+        .first()
+    )
     if row is None:
         raise Open311Error(404, "service_request_id desconocido")
     return _respond(fmt, "service_requests", [_request(row)])

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.reports_public, name="public"),
     path("nuevo/", views.report_new, name="new"),
     path("<str:number>/", views.track, name="track"),
+    path("<str:number>/foto/", views.photo, name="photo"),
 ]

@@ -218,35 +218,36 @@ def report_create(*, actor: Actor, entity: Entity, data: NewReport, source: str)
     unit, crew = _route(category, district)
     now = timezone.now()
     year = timezone.localtime(now).year
-    audit_chain_lock(entity)
-    number = next_number(ReportCounter, entity=entity, year=year)
-    report = Report.objects.create(
-        entity=entity, tracking_number=f"AV-{year}-{number:06d}", token=secrets.token_hex(16),
-        category=category, latitude=lat, longitude=lon, address=(data.address or "")[:250],
-        district=district, description=description, attributes=attributes,
-        media_url=(data.media_url or "")[:500], reporter_user=data.reporter_user,
-        email=data.email, first_name=data.first_name[:100], last_name=data.last_name[:150],
-        phone=data.phone[:20], source=source[:100], unit=unit, crew=crew,
-        due_at=sla_due(category, now),
-    )  # fmt: skip
-    if photo is not None:
-        content, mime = photo
-        path = default_storage.save(
-            f"cleaning/{entity.pk}/{report.pk.hex}.{mime.split('/')[1]}", ContentFile(content)
-        )
-        try:
-            ReportPhoto.objects.create(
-                report=report, file=path, mime_type=mime, size=len(content),
-                sha256=hashlib.sha256(content).hexdigest(),
-            )  # fmt: skip
-        except BaseException:
-            default_storage.delete(path)
-            raise
-    ReportUpdate.objects.create(
-        report=report, public=True, to_status=S.SUBMITTED, author=actor.label,
-        text=_("Aviso recibido"),
-    )  # fmt: skip
-    audit_record(actor=actor, action="cleaning.report.create", entity=entity, target=report)
+    due_at = sla_due(category, now)
+    with transaction.atomic():
+        audit_chain_lock(entity)
+        number = next_number(ReportCounter, entity=entity, year=year)
+        report = Report.objects.create(
+            entity=entity, tracking_number=f"AV-{year}-{number:06d}", token=secrets.token_hex(16),
+            category=category, latitude=lat, longitude=lon, address=(data.address or "")[:250],
+            district=district, description=description, attributes=attributes,
+            media_url=(data.media_url or "")[:500], reporter_user=data.reporter_user,
+            email=data.email, first_name=data.first_name[:100], last_name=data.last_name[:150],
+            phone=data.phone[:20], source=source[:100], unit=unit, crew=crew, due_at=due_at,
+        )  # fmt: skip
+        if photo is not None:
+            content, mime = photo
+            path = default_storage.save(
+                f"cleaning/{entity.pk}/{report.pk.hex}.{mime.split('/')[1]}", ContentFile(content)
+            )
+            try:
+                ReportPhoto.objects.create(
+                    report=report, file=path, mime_type=mime, size=len(content),
+                    sha256=hashlib.sha256(content).hexdigest(),
+                )  # fmt: skip
+            except BaseException:
+                default_storage.delete(path)
+                raise
+        ReportUpdate.objects.create(
+            report=report, public=True, to_status=S.SUBMITTED, author=actor.label,
+            text=_("Aviso recibido"),
+        )  # fmt: skip
+        audit_record(actor=actor, action="cleaning.report.create", entity=entity, target=report)
     return report
 
 
@@ -461,13 +462,16 @@ def report_split(
     require_role(actor, report.entity, *WORKERS)
     if report.status in OPEN311_CLOSED:
         raise Conflict(_("Un aviso cerrado no se divide."), code="invalid_split")
+    # The new report keeps whatever extra answers its own category also asks for.
+    codes = {a.get("code") for a in category.attributes or []}
     new = report_create(
         actor=actor, entity=report.entity, source=report.source,
         data=NewReport(
             category=category, latitude=report.latitude, longitude=report.longitude,
             description=description, address=report.address, email=report.email,
             first_name=report.first_name, last_name=report.last_name, phone=report.phone,
-            reporter_user=report.reporter_user,
+            reporter_user=report.reporter_user, media_url=report.media_url,
+            attributes={k: v for k, v in (report.attributes or {}).items() if k in codes},
         ),
     )  # fmt: skip
     ReportUpdate.objects.create(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from concejo.core.actors import Actor, client_ip
 from concejo.core.errors import ApplicationError
 from concejo.core.throttling import rate_allowed
 from concejo.sectors.cleaning import selectors, services
-from concejo.sectors.cleaning.models import Report, ServiceCategory
+from concejo.sectors.cleaning.models import Report, ReportPhoto, ServiceCategory
 from concejo.sede.views import _entity
 
 MAX_PHOTO_UPLOAD = services.MAX_PHOTO_BYTES
@@ -128,3 +129,22 @@ def track(request, dir3_code: str, number: str):
         _context(entity, report=report, updates=report.updates.filter(public=True),
                  feedback_token=request.GET.get("token", "")),
     )  # fmt: skip
+
+
+def photo(request, dir3_code: str, number: str):
+    """The report's photo as published: re-encoded without EXIF when it was received."""
+    entity = _entity(dir3_code)
+    found = (
+        ReportPhoto.objects.filter(report__entity=entity, report__tracking_number=number)
+        .order_by("created_at")
+        .first()
+    )
+    if found is None or not default_storage.exists(found.file.name):
+        raise Http404
+    response = FileResponse(
+        default_storage.open(found.file.name, "rb"), content_type=found.mime_type
+    )
+    response["Content-Disposition"] = f'inline; filename="{number}.{found.mime_type.split("/")[1]}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

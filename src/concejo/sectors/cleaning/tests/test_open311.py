@@ -173,6 +173,17 @@ def test_photos_must_be_images_and_lose_their_exif_location(city):
     )
     stored = ReportPhoto.objects.get(report=report).file.read()
     assert b"Camara del vecino" not in stored and not Image.open(io.BytesIO(stored)).getexif()
+    # Published as stored, and named in the Open311 request as its media_url.
+    from django.test import Client
+
+    anyone = Client()
+    dir3 = city["entity"].dir3_code
+    photo = anyone.get(f"/{dir3}/avisos/{report.tracking_number}/foto/")
+    assert photo["Content-Type"] == "image/jpeg" and photo["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(photo.streaming_content) == stored
+    listed = anyone.get(f"/open311/v2/requests/{report.tracking_number}.json").json()
+    assert listed[0]["media_url"].endswith(f"/{dir3}/avisos/{report.tracking_number}/foto/")
+    assert anyone.get(f"/{dir3}/avisos/AV-2026-999999/foto/").status_code == 404
     data.photo = b"%PDF-1.4 no es una foto"
     with pytest.raises(ValidationFailed) as err:
         services.report_create(
@@ -196,3 +207,19 @@ def test_posting_is_rate_limited_per_key(client, city, key):
         cache.clear()
     assert statuses == [201, 201, 429]
     assert Report.objects.count() == 2
+
+
+def test_reads_are_rate_limited_per_address(client, city, settings):
+    from django.core.cache import cache
+    from rest_framework.throttling import ScopedRateThrottle
+
+    cache.clear()
+    original = ScopedRateThrottle.THROTTLE_RATES
+    ScopedRateThrottle.THROTTLE_RATES = {**original, "open311_read": "3/min"}
+    try:
+        codes = [client.get("/open311/v2/services.json").status_code for _ in range(4)]
+        limited = client.get("/open311/v2/requests.xml")
+    finally:
+        ScopedRateThrottle.THROTTLE_RATES = original
+    assert codes == [200, 200, 200, 429]
+    assert limited.status_code == 429 and b"<errors>" in limited.content

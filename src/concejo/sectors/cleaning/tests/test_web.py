@@ -143,6 +143,14 @@ def test_a_report_with_two_problems_is_split(client, city):
         {"action": "split", "category": "basura", "description": "Pintada en la fachada"},
     )
     new = Report.objects.exclude(pk=original.pk).get()
+    assert new.attributes == {}  # "basura" asks for no container type
+    again = client.post(
+        f"/backoffice/limpieza/{original.tracking_number}/",
+        {"action": "split", "category": "contenedor_lleno", "description": "Otro contenedor"},
+    )
+    assert again.status_code == 302
+    kept = Report.objects.get(description="Otro contenedor")
+    assert kept.attributes == {"tipo_contenedor": "envases"}  # the answer travels with it
     assert response["Location"].endswith(f"/backoffice/limpieza/{new.tracking_number}/")
     assert (new.category, new.email, new.district) == (
         city["litter"],
