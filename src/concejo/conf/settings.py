@@ -287,9 +287,11 @@ NOTIFICATION_EXPIRY_CUTOFF = env_str("NOTIFICATION_EXPIRY_CUTOFF", "end_of_day")
 # The sede's demo identity provider (choose a demo citizen to sign in): never in production.
 DEMO_IDENTITY = env_bool("DEMO_IDENTITY", not PRODUCTION) and not PRODUCTION
 
-# Online payment of taxes: "demo" is the embedded mode's pretend gateway (never in
-# production); "" turns online payment off until a bank's gateway is configured.
-PAYMENT_GATEWAY = "" if PRODUCTION else env_str("PAYMENT_GATEWAY", "demo")
+# Online payment of taxes: the gateway class (sectors/revenue/gateways.py). The embedded
+# mode's demo gateway refuses to run in production; "" turns online payment off.
+PAYMENT_GATEWAY = env_str(
+    "PAYMENT_GATEWAY", "" if PRODUCTION else "concejo.sectors.revenue.gateways.DemoGateway"
+)
 
 # Maps: the tile server (allowed in the CSP's img-src) and where they open.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

@@ -4,7 +4,6 @@ direct debit and the certificate of being up to date."""
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,6 +19,7 @@ from concejo.core.actors import Actor
 from concejo.core.errors import ApplicationError
 from concejo.people.models import Person, RepresentationScope
 from concejo.sectors.revenue import documents, rules, services
+from concejo.sectors.revenue.gateways import payment_gateway
 from concejo.sectors.revenue.models import Mandate, PaymentChannel, Receipt
 from concejo.sectors.revenue.selectors import active_mandate, debt, receipts_of
 from concejo.sede.citizens import my_persons, valid_representations
@@ -111,32 +111,31 @@ def letter(request, receipt_id):
 
 @login_required(login_url=LOGIN)
 def pay(request, receipt_id):
-    """The demo payment gateway (embedded mode): clearly marked, no card data kept."""
-    if settings.PAYMENT_GATEWAY != "demo":
+    """Pay online through the configured gateway (PAYMENT_GATEWAY)."""
+    gateway = payment_gateway()
+    if gateway is None:
         raise Http404
     receipt = _receipt(request, receipt_id)
     today = timezone.localdate()
     state = debt(receipt, on=today)
-    if request.method == "POST":
-        try:
-            services.payment_record(
-                _actor(request, receipt.taxpayer), receipt=receipt,
-                amount_cents=state.total_due_cents, on=today, channel=PaymentChannel.ONLINE,
-                operation=f"DEMO-{secrets.token_hex(6).upper()}",
-            )  # fmt: skip
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request,
-                _("Pago de %(a)s registrado. Ya puede descargar el justificante en su carpeta.")
-                % {"a": rules.euros(state.total_due_cents)},
-            )
-        return redirect("sede:my-taxes")
-    return render(
-        request, "revenue/pay.html",
-        {"receipt": receipt, "state": state, "now": timezone.localtime()},
-    )  # fmt: skip
+    amount = state.total_due_cents
+    operation = gateway.confirm(request, receipt, amount)
+    if operation is None:
+        return gateway.start(request, receipt, amount, state)
+    try:
+        services.payment_record(
+            _actor(request, receipt.taxpayer), receipt=receipt, amount_cents=amount, on=today,
+            channel=PaymentChannel.ONLINE, operation=f"{gateway.name}:{operation}"[:80],
+        )  # fmt: skip
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Pago de %(a)s registrado (operación %(o)s).") % {"a": rules.euros(amount),
+                                                                  "o": operation},
+        )  # fmt: skip
+    return redirect("sede:my-taxes")
 
 
 @login_required(login_url=LOGIN)

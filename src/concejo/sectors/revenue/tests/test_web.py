@@ -126,7 +126,7 @@ def test_paying_online_with_the_demo_gateway(client, city):
     assert receipt.status == ReceiptStatus.PAID
     payment = Movement.objects.get(receipt=receipt)
     assert payment.channel == "online" and payment.amount_cents == 58_500
-    assert payment.operation.startswith("DEMO-")
+    assert payment.operation.startswith("demo:DEMO-")
 
 
 def test_an_overdue_debt_is_paid_with_its_surcharge(client, city):
