@@ -121,6 +121,7 @@ class Role(models.TextChoices):
     UNIT_HEAD = "unit_head", _("Jefe de unidad")
     SIGNER = "signer", _("Firmante")
     AUDITOR = "auditor", _("Auditor")
+    DPO = "dpo", _("Delegado de protección de datos")
     CITIZEN = "citizen", _("Ciudadano")
 
 

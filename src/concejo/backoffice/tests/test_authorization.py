@@ -25,6 +25,7 @@ def desk_routes():
     for namespace, prefix in (
         ("backoffice", "/backoffice/"),
         ("cleaning_desk", "/backoffice/limpieza/"),
+        ("privacy_desk", "/backoffice/proteccion-datos/"),
     ):
         for pattern in resolver.namespace_dict[namespace][1].url_patterns:
             if isinstance(pattern, URLPattern):
