@@ -143,6 +143,7 @@ EMPLOYEES = [
     ("jefe", "Julio", "Jefe Martín", "L01471868", "LA0007030", "unit_head"),
     ("firmante", "Fernanda", "Firmante Alonso", "L01471868", "LA0007001", "signer"),
     ("auditor", "Aurelio", "Auditor Herrero", "L01471868", None, "auditor"),
+    ("dpd", "Dolores", "Delegada Prieto", "L01471868", None, "dpo"),
     ("policia", "Pablo", "Agente Calvo", "L01471868", "LA0007081", "case_handler"),
     ("cultura", "Carmen", "Gestora Cultural", "LA0019001", "LA0019011", "administrator"),
     ("deportes", "Diego", "Gestor Deportivo", "LA0019002", "LA0019021", "administrator"),

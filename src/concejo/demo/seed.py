@@ -154,6 +154,9 @@ def seed_demo() -> dict[str, list[str]]:
     from concejo.sectors.cleaning.demo import seed_cleaning
 
     seed_cleaning(council)
+    from concejo.privacy.demo import seed_privacy
+
+    seed_privacy(council)
     return accounts
 
 

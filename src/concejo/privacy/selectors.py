@@ -1,4 +1,4 @@
-"""Reads for data protection: who looked at a person's data."""
+"""Reads for data protection: who looked at a person's data, the published record."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from concejo.organization.models import Entity, Role
 from concejo.organization.selectors import require_role
 from concejo.people.models import Person, Representation
 from concejo.people.selectors import compact_id
+from concejo.privacy.models import ProcessingActivity
 from concejo.registry.models import RegistryEntry
 
 ACCESS_REPORT_READERS = (Role.DPO, Role.AUDITOR)  # and administrators (require_role)
@@ -179,3 +180,7 @@ def person_access_report(
         next_cursor=f"{last.at.isoformat()}~{last.pk}" if last is not None else "",
     )
 
+
+def processing_activities_public(*, entity: Entity) -> QuerySet[ProcessingActivity]:
+    """The entity's record of processing activities as published (art. 31.2 LOPDGDD)."""
+    return ProcessingActivity.objects.filter(entity=entity, active=True).order_by("name", "id")

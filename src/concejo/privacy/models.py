@@ -1,0 +1,95 @@
+"""Data protection: the record of processing activities (art. 30 GDPR)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from concejo.core.models import EntityScopedModel
+
+
+class LegalBasis(models.TextChoices):
+    """Art. 6.1 GDPR."""
+
+    CONSENT = "6.1.a", _("Consentimiento del interesado (art. 6.1.a RGPD)")
+    CONTRACT = "6.1.b", _("Ejecución de un contrato o medidas precontractuales (art. 6.1.b RGPD)")
+    LEGAL_OBLIGATION = "6.1.c", _("Cumplimiento de una obligación legal (art. 6.1.c RGPD)")
+    VITAL_INTERESTS = "6.1.d", _("Protección de intereses vitales (art. 6.1.d RGPD)")
+    PUBLIC_TASK = (
+        "6.1.e",
+        _("Misión realizada en interés público o ejercicio de poderes públicos (art. 6.1.e RGPD)"),
+    )
+    LEGITIMATE_INTERESTS = "6.1.f", _("Intereses legítimos (art. 6.1.f RGPD)")
+
+
+class SpecialCategoryBasis(models.TextChoices):
+    """Art. 9.2 GDPR: the exception that allows processing special categories of data."""
+
+    EXPLICIT_CONSENT = "9.2.a", _("Consentimiento explícito (art. 9.2.a RGPD)")
+    EMPLOYMENT = (
+        "9.2.b",
+        _("Obligaciones en el ámbito laboral y de la protección social (art. 9.2.b RGPD)"),
+    )
+    VITAL_INTERESTS = "9.2.c", _("Intereses vitales (art. 9.2.c RGPD)")
+    NOT_FOR_PROFIT = (
+        "9.2.d",
+        _("Actividades de fundaciones o asociaciones sin ánimo de lucro (art. 9.2.d RGPD)"),
+    )
+    MADE_PUBLIC = (
+        "9.2.e",
+        _("Datos hechos manifiestamente públicos por el interesado (art. 9.2.e RGPD)"),
+    )
+    LEGAL_CLAIMS = "9.2.f", _("Formulación, ejercicio o defensa de reclamaciones (art. 9.2.f RGPD)")
+    PUBLIC_INTEREST = "9.2.g", _("Interés público esencial (art. 9.2.g RGPD)")
+    HEALTH_CARE = (
+        "9.2.h",
+        _("Medicina preventiva o laboral, asistencia sanitaria o social (art. 9.2.h RGPD)"),
+    )
+    PUBLIC_HEALTH = "9.2.i", _("Interés público en el ámbito de la salud pública (art. 9.2.i RGPD)")
+    ARCHIVING = (
+        "9.2.j",
+        _("Archivo en interés público, investigación o estadística (art. 9.2.j RGPD)"),
+    )
+
+
+class ProcessingActivity(EntityScopedModel):
+    """One line of the entity's record of processing activities (RAT).
+
+    Edited only through `privacy.services`; every change raises `version` and
+    is written to the audit trail with the fields it changed.
+    """
+
+    code = models.SlugField(_("código"), max_length=60)
+    name = models.CharField(_("actividad de tratamiento"), max_length=200)
+    controller = models.TextField(_("responsable del tratamiento"))
+    dpo_contact = models.TextField(_("delegado de protección de datos (contacto)"))
+    purposes = models.TextField(_("fines del tratamiento"))
+    legal_bases = models.JSONField(_("bases jurídicas (art. 6 RGPD)"), default=list)
+    special_category_bases = models.JSONField(
+        _("excepciones para categorías especiales (art. 9 RGPD)"), default=list, blank=True
+    )
+    legal_basis_detail = models.TextField(_("normativa que lo ampara"), blank=True)
+    data_subjects = models.TextField(_("categorías de interesados"))
+    data_categories = models.TextField(_("categorías de datos personales"))
+    special_categories = models.TextField(_("categorías especiales de datos"), blank=True)
+    recipients = models.TextField(_("categorías de destinatarios"))
+    international_transfers = models.TextField(_("transferencias internacionales"))
+    retention = models.TextField(_("plazo de conservación"))
+    security_measures = models.TextField(_("medidas de seguridad"))
+    active = models.BooleanField(_("activa"), default=True)
+    version = models.PositiveIntegerField(_("versión"), default=1)
+
+    class Meta:
+        verbose_name = _("actividad de tratamiento")
+        verbose_name_plural = _("registro de actividades de tratamiento")
+        ordering = ("name", "id")
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "code"], name="processing_activity_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_legal_bases_display(self) -> list[str]:
+        return [str(LegalBasis(code).label) for code in self.legal_bases]
+
+    def get_special_category_bases_display(self) -> list[str]:
+        return [str(SpecialCategoryBasis(code).label) for code in self.special_category_bases]
