@@ -6,4 +6,11 @@ app_name = "privacy_desk"
 
 urlpatterns = [
     path("accesos/", backoffice.access_report, name="access-report"),
+    path("solicitudes/", backoffice.subject_requests, name="subject-requests"),
+    path("solicitudes/<uuid:case_id>/", backoffice.subject_request, name="subject-request"),
+    path(
+        "solicitudes/<uuid:case_id>/exportaciones/<uuid:export_id>.json",
+        backoffice.export_download,
+        name="export-download",
+    ),
 ]

@@ -1,4 +1,5 @@
-"""Data protection: the record of processing activities (art. 30 GDPR)."""
+"""Data protection: the record of processing activities (art. 30 GDPR) and data-subject
+requests."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -93,3 +94,72 @@ class ProcessingActivity(EntityScopedModel):
 
     def get_special_category_bases_display(self) -> list[str]:
         return [str(SpecialCategoryBasis(code).label) for code in self.special_category_bases]
+
+
+# Data-subject requests are cases of this procedure (same code in every entity's catalog).
+SUBJECT_REQUEST_PROCEDURE = "DERECHOS-PROTECCION-DATOS"
+
+
+class DataRight(models.TextChoices):
+    """Arts. 15-21 GDPR. The value is what the procedure's form offers."""
+
+    ACCESS = "Acceso", _("Acceso (art. 15 RGPD)")
+    RECTIFICATION = "Rectificación", _("Rectificación (art. 16 RGPD)")
+    ERASURE = "Supresión", _("Supresión (art. 17 RGPD)")
+    RESTRICTION = "Limitación del tratamiento", _("Limitación del tratamiento (art. 18 RGPD)")
+    PORTABILITY = "Portabilidad", _("Portabilidad (art. 20 RGPD)")
+    OBJECTION = "Oposición", _("Oposición (art. 21 RGPD)")
+
+
+class SubjectRequestExtension(models.Model):
+    """The one extension of a data-subject request's month (art. 12.3 GDPR). Never changed."""
+
+    case = models.OneToOneField(
+        "cases.Case", verbose_name=_("expediente"), on_delete=models.PROTECT, related_name="+"
+    )
+    months = models.PositiveSmallIntegerField(_("meses de prórroga"))
+    original_due = models.DateField(_("vencía el"))
+    new_due = models.DateField(_("vence ahora el"))
+    reason = models.TextField(_("motivo"))
+    extended_at = models.DateTimeField(_("prorrogada el"))
+    extended_by = models.CharField(_("prorrogada por"), max_length=200)
+
+    class Meta:
+        verbose_name = _("prórroga de una solicitud de derechos")
+        verbose_name_plural = _("prórrogas de solicitudes de derechos")
+        ordering = ("extended_at", "id")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.new_due}"
+
+
+class SubjectAccessExport(EntityScopedModel):
+    """What the platform held about a person when an access request was answered.
+
+    `data` is the JSON export (each section capped, with its total); `issued`
+    is its PDF summary with a CSV code.
+    """
+
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("expediente"), on_delete=models.PROTECT, related_name="+"
+    )
+    id_number = models.CharField(_("documento del interesado"), max_length=20)
+    data = models.JSONField(_("datos exportados"))
+    truncated = models.BooleanField(_("recortada"), default=False)
+    issued = models.OneToOneField(
+        "verification.IssuedDocument", verbose_name=_("resumen (CSV)"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    document = models.ForeignKey(
+        "documents.Document", verbose_name=_("incorporado al expediente como"), null=True,
+        blank=True, on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    created_by = models.CharField(_("generada por"), max_length=200)
+
+    class Meta:
+        verbose_name = _("exportación del derecho de acceso")
+        verbose_name_plural = _("exportaciones del derecho de acceso")
+        ordering = ("created_at", "id")
+
+    def __str__(self) -> str:
+        return f"{self.id_number} · {self.created_at:%d/%m/%Y}"

@@ -6,7 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -14,14 +16,20 @@ from concejo.audit.models import AuditEntry, Outcome
 from concejo.audit.selectors import audit_reads_about
 from concejo.audit.services import audit_record
 from concejo.cases.models import Case, CaseParty
+from concejo.cases.selectors import cases_visible
+from concejo.cases.workflow import FINISHED
 from concejo.core.actors import Actor
-from concejo.core.errors import field_error
+from concejo.core.errors import NotFound, field_error
 from concejo.notifications.models import Notification
 from concejo.organization.models import Entity, Role
-from concejo.organization.selectors import require_role
+from concejo.organization.selectors import actor_has_role, require_role
 from concejo.people.models import Person, Representation
 from concejo.people.selectors import compact_id
-from concejo.privacy.models import ProcessingActivity
+from concejo.privacy.models import (
+    SUBJECT_REQUEST_PROCEDURE,
+    ProcessingActivity,
+    SubjectRequestExtension,
+)
 from concejo.registry.models import RegistryEntry
 
 ACCESS_REPORT_READERS = (Role.DPO, Role.AUDITOR)  # and administrators (require_role)
@@ -184,3 +192,61 @@ def person_access_report(
 def processing_activities_public(*, entity: Entity) -> QuerySet[ProcessingActivity]:
     """The entity's record of processing activities as published (art. 31.2 LOPDGDD)."""
     return ProcessingActivity.objects.filter(entity=entity, active=True).order_by("name", "id")
+
+
+# --- Data-subject requests --------------------------------------------------
+
+SUBJECT_REQUEST_READERS = (Role.DPO, Role.CASE_HANDLER, Role.UNIT_HEAD, Role.AUDITOR)
+DUE_SOON_DAYS = 7
+REQUEST_STATES = ("open", "overdue", "due_soon", "all")
+
+
+def subject_request_cases(*, actor: Actor, entity: Entity) -> QuerySet[Case]:
+    """The data-subject requests the actor may see: all for the DPO, else the case rules.
+
+    Each case carries `extended_due` (after an extension) and `gdpr_due`, the
+    date the answer is due now (the case's maximum date, which the procedure
+    sets to one month, or the extended one).
+    """
+    require_role(actor, entity, *SUBJECT_REQUEST_READERS)
+    if actor_has_role(actor, entity, [Role.DPO]):
+        cases = Case.objects.filter(entity=entity)
+    else:
+        cases = cases_visible(actor=actor, entity=entity)
+    extension = SubjectRequestExtension.objects.filter(case=OuterRef("pk"))
+    return (
+        cases.filter(procedure__sia_code=SUBJECT_REQUEST_PROCEDURE)
+        .annotate(
+            extended_due=Subquery(extension.values("new_due")[:1]),
+            gdpr_due=Coalesce(F("extended_due"), F("resolution_due")),
+        )
+        .select_related("origin_entry", "responsible_unit")
+    )
+
+
+def subject_requests(*, actor: Actor, entity: Entity, state: str = "open") -> QuerySet[Case]:
+    """Open (or overdue, due within a week, all) requests, the most urgent first."""
+    cases = subject_request_cases(actor=actor, entity=entity)
+    today = timezone.localdate()
+    if state != "all":
+        cases = cases.exclude(status__in=FINISHED)
+    if state == "overdue":
+        cases = cases.filter(gdpr_due__lt=today)
+    elif state == "due_soon":
+        cases = cases.filter(
+            gdpr_due__gte=today, gdpr_due__lte=today + dt.timedelta(days=DUE_SOON_DAYS)
+        )
+    return cases.order_by(F("gdpr_due").asc(nulls_last=True), "created_at", "id")
+
+
+def subject_request_get(*, actor: Actor, entity: Entity, case_id) -> Case:
+    case = subject_request_cases(actor=actor, entity=entity).filter(pk=case_id).first()
+    if case is None:
+        raise NotFound(_("No existe la solicitud o no tiene acceso a ella."))
+    return case
+
+
+def subject_request_right(case: Case) -> str:
+    """The right exercised, as the form gave it ("" when filed without the form)."""
+    form = (case.origin_entry.form_data or {}) if case.origin_entry_id else {}
+    return str(form.get("derecho", ""))

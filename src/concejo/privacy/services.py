@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from concejo.audit.services import audit_record, audited_service
 from concejo.core.actors import Actor
-from concejo.core.errors import NotFound, field_error
+from concejo.core.errors import Conflict, NotFound, field_error
 from concejo.organization.models import Entity, Role
 from concejo.organization.selectors import require_role
 from concejo.privacy.models import (
     LegalBasis,
     ProcessingActivity,
     SpecialCategoryBasis,
+    SubjectAccessExport,
+    SubjectRequestExtension,
 )
 
 ACTIVITY_EDITORS = (Role.DPO,)  # and administrators
@@ -127,3 +130,134 @@ def processing_activity_update(
         details={"version": activity.version, "changed": changed},
     )  # fmt: skip
     return activity
+
+
+# --- Data-subject requests --------------------------------------------------
+
+REQUEST_WORKERS = (Role.DPO, Role.CASE_HANDLER, Role.UNIT_HEAD)
+
+
+def _request(actor: Actor, case):
+    """The request (a case of the data-rights procedure) if the actor may work on it."""
+    from concejo.privacy.selectors import subject_request_get
+
+    found = subject_request_get(actor=actor, entity=case.entity, case_id=case.pk)
+    require_role(actor, found.entity, *REQUEST_WORKERS)
+    return found
+
+
+@audited_service("privacy.subject_request.extend")
+def subject_request_extend(
+    *, actor: Actor, case, months: int, reason: str
+) -> SubjectRequestExtension:
+    """Extend the month to answer by one or two months (art. 12.3 GDPR), once, with a reason.
+
+    The data subject must be told within the first month, so the extension is
+    refused once that month has passed. The new date is counted by the
+    deadlines app from the same start: date to date, to the next business day.
+    """
+    from concejo.cases.models import Case, CaseEvent
+    from concejo.cases.workflow import FINISHED
+    from concejo.deadlines.computation import DeadlineUnit, deadline_compute
+    from concejo.deadlines.selectors import calendar_for
+
+    case = _request(actor, case)
+    case = Case.objects.select_for_update().select_related("entity").get(pk=case.pk)
+    if case.status in FINISHED:
+        raise Conflict(_("La solicitud ya está resuelta."), code="request_closed")
+    if months not in (1, 2):
+        raise field_error("months", _("La prórroga es de uno o dos meses."), code="invalid_amount")
+    reason = (reason or "").strip()
+    if not reason:
+        raise field_error(
+            "reason", _("Indique el motivo de la prórroga (complejidad o número de solicitudes)."),
+            code="required",
+        )  # fmt: skip
+    if SubjectRequestExtension.objects.filter(case=case).exists():
+        raise Conflict(_("La solicitud ya se prorrogó."), code="already_extended")
+    if case.resolution_due is None or timezone.localdate() > case.resolution_due:
+        raise Conflict(
+            _("El plazo de un mes ya ha vencido: la prórroga debía comunicarse dentro de él."),
+            code="extension_too_late",
+        )
+    new_due = deadline_compute(
+        start=case.started_at, amount=1 + months, unit=DeadlineUnit.MONTHS,
+        calendar=calendar_for(case.entity, strict=False),
+    ).end  # fmt: skip
+    extension = SubjectRequestExtension.objects.create(
+        case=case, months=months, original_due=case.resolution_due, new_due=new_due,
+        reason=reason, extended_at=timezone.now(), extended_by=actor.label,
+    )  # fmt: skip
+    CaseEvent.objects.create(
+        case=case, kind="privacy_extension", author=actor.label,
+        detail=_("Plazo del art. 12.3 RGPD prorrogado hasta el %(d)s: %(r)s")
+        % {"d": f"{new_due:%d/%m/%Y}", "r": reason},
+    )  # fmt: skip
+    audit_record(
+        actor=actor, action="privacy.subject_request.extend", entity=case.entity, target=case,
+        details={"months": months, "new_due": new_due.isoformat()},
+    )  # fmt: skip
+    return extension
+
+
+def _data_subject(case) -> str:
+    from concejo.cases.models import PartyRole
+
+    party = (
+        case.parties.filter(role=PartyRole.APPLICANT).select_related("person").first()
+        or case.parties.select_related("person").first()
+    )
+    if party is None:
+        raise Conflict(_("El expediente no tiene interesados."), code="no_data_subject")
+    return party.person.id_number
+
+
+@audited_service("privacy.access_export.create")
+def subject_access_export(*, actor: Actor, case) -> SubjectAccessExport:
+    """Gather what the entity holds about the request's applicant; issue its PDF summary."""
+    from concejo.privacy.exports import access_export_data
+    from concejo.privacy.selectors import person_objects, persons_by_id_number
+    from concejo.verification.services import document_issue
+
+    case = _request(actor, case)
+    id_number = _data_subject(case)
+    persons = persons_by_id_number(entity=case.entity, id_number=id_number)
+    data = access_export_data(entity=case.entity, persons=persons, objects=person_objects(persons))
+    export = SubjectAccessExport.objects.create(
+        entity=case.entity, case=case, id_number=id_number, data=data, created_by=actor.label,
+        truncated=any(isinstance(v, dict) and v.get("truncated") for v in data.values()),
+    )  # fmt: skip
+    export.issued = document_issue(
+        entity=case.entity, kind="privacy.access_summary",
+        title=f"Derecho de acceso · expediente {case.case_code}",
+        source_type="privacy.subjectaccessexport", source_id=str(export.pk),
+    )  # fmt: skip
+    export.save(update_fields=["issued", "updated_at"])
+    audit_record(
+        actor=actor, action="privacy.access_export.create", entity=case.entity, target=export,
+        details={"case": str(case.pk), "truncated": export.truncated},
+    )  # fmt: skip
+    return export
+
+
+@audited_service("privacy.access_export.attach")
+def subject_access_export_attach(*, actor: Actor, export: SubjectAccessExport):
+    """Put the export's PDF summary into the case's index (once)."""
+    from concejo.cases.services import case_document_upload
+    from concejo.verification.services import document_content
+
+    export = (
+        SubjectAccessExport.objects.select_for_update(of=("self",))
+        .select_related("issued")
+        .get(pk=export.pk)
+    )
+    case = _request(actor, export.case)
+    if export.document_id is not None:
+        raise Conflict(_("La exportación ya está en el expediente."), code="already_attached")
+    export.document = case_document_upload(
+        actor=actor, case=case, title=export.issued.title,
+        file_name=f"derecho-de-acceso-{export.issued.csv_code}.pdf",
+        content=document_content(export.issued), document_type="TD11",
+    )  # fmt: skip
+    export.save(update_fields=["document", "updated_at"])
+    return export.document
