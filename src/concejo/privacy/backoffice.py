@@ -1,4 +1,4 @@
-"""The data-protection desk of the backoffice: access report, requests."""
+"""The data-protection desk of the backoffice: access report, requests, retention."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from concejo.backoffice.views import _denied, _entity, stay
 from concejo.cases.workflow import FINISHED
 from concejo.core.errors import ApplicationError, NotFound, PermissionDenied
 from concejo.privacy import selectors, services
-from concejo.privacy.models import SubjectAccessExport, SubjectRequestExtension
+from concejo.privacy.models import RetentionRule, SubjectAccessExport, SubjectRequestExtension
+from concejo.privacy.retention import RETENTION_LIMIT, RETENTION_READERS, retention_due
 
 
 @login_required
@@ -140,3 +141,17 @@ def export_download(request, case_id, export_id):
         f'attachment; filename="derecho-de-acceso-{case.case_code.replace("/", "-")}.json"'
     )
     return response
+
+
+@login_required
+def retention(request):
+    try:
+        actor, entity = _entity(request, *RETENTION_READERS)
+    except PermissionDenied:
+        return _denied(request)
+    listing = retention_due(actor=actor, entity=entity)
+    return render(
+        request, "privacy/retention.html",
+        {"entity": entity, "listing": listing, "limit": RETENTION_LIMIT,
+         "rules": RetentionRule.objects.filter(entity=entity).select_related("procedure")},
+    )  # fmt: skip

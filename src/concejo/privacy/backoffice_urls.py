@@ -6,6 +6,7 @@ app_name = "privacy_desk"
 
 urlpatterns = [
     path("accesos/", backoffice.access_report, name="access-report"),
+    path("conservacion/", backoffice.retention, name="retention"),
     path("solicitudes/", backoffice.subject_requests, name="subject-requests"),
     path("solicitudes/<uuid:case_id>/", backoffice.subject_request, name="subject-request"),
     path(

@@ -113,11 +113,33 @@ ACTIVITIES = [
 ]  # fmt: skip
 
 
+# Demo retention rules (the real ones come from the archive's valuation board).
+RETENTION = [
+    {"document_type": "TD99", "years": 6, "action": "transfer",
+     "legal_reference": "Regla de demostración: documentos varios, a los seis años al archivo."},
+    {"procedure": "2045008", "years": 5, "action": "destroy",
+     "legal_reference": "Regla de demostración: quejas y sugerencias, eliminación a los cinco años."},
+]  # fmt: skip
+
+
 def seed_privacy(council) -> None:
-    """Create the activities the record lacks (by code); existing ones are left as they are."""
+    """Create the activities and rules missing (by code); existing ones are left as they are."""
     from concejo.core.actors import Actor
-    from concejo.privacy.models import ProcessingActivity
-    from concejo.privacy.services import processing_activity_create
+    from concejo.privacy.models import ProcessingActivity, RetentionRule
+    from concejo.privacy.services import processing_activity_create, retention_rule_save
+    from concejo.procedures.models import Procedure
+
+    for spec in RETENTION:
+        spec = dict(spec)
+        if "procedure" in spec:
+            spec["procedure"] = Procedure.objects.filter(
+                entity=council, sia_code=spec["procedure"]
+            ).first()
+            if spec["procedure"] is None:
+                continue
+        target = {k: spec[k] for k in ("document_type", "procedure") if k in spec}
+        if not RetentionRule.objects.filter(entity=council, **target).exists():
+            retention_rule_save(actor=Actor.system(), entity=council, **spec)
 
     existing = set(ProcessingActivity.objects.filter(entity=council).values_list("code", flat=True))
     controller = f"{council.name} (NIF {council.nif}), Plaza Mayor, 1, 47001 Valladolid."

@@ -1,10 +1,12 @@
-"""Data protection: the record of processing activities (art. 30 GDPR) and data-subject
-requests."""
+"""Data protection: the record of processing activities (art. 30 GDPR), data-subject
+requests and retention."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from concejo.core.models import EntityScopedModel
+from concejo.documents.models import DocumentType
 
 
 class LegalBasis(models.TextChoices):
@@ -163,3 +165,83 @@ class SubjectAccessExport(EntityScopedModel):
 
     def __str__(self) -> str:
         return f"{self.id_number} · {self.created_at:%d/%m/%Y}"
+
+
+class RetentionAction(models.TextChoices):
+    DESTROY = "destroy", _("Eliminación")
+    TRANSFER = "transfer", _("Transferencia al archivo")
+
+
+class RetentionRule(EntityScopedModel):
+    """How long documents of one type, or cases of one procedure, are kept, and then what.
+
+    A document's period runs from its capture, a case's from the closing of its
+    index. Rules only list what is due; nothing is ever deleted by the platform.
+    """
+
+    document_type = models.CharField(
+        _("tipo documental (ENI)"), max_length=4, choices=DocumentType.choices, blank=True
+    )
+    procedure = models.ForeignKey(
+        "procedures.Procedure", verbose_name=_("procedimiento (serie)"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    years = models.PositiveSmallIntegerField(_("años de conservación"))
+    action = models.CharField(_("al terminar"), max_length=10, choices=RetentionAction.choices)
+    legal_reference = models.CharField(_("dictamen o norma"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("regla de conservación")
+        verbose_name_plural = _("reglas de conservación")
+        ordering = ("document_type", "created_at", "id")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(document_type="") & Q(procedure__isnull=False))
+                | (~Q(document_type="") & Q(procedure__isnull=True)),
+                name="retention_rule_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["entity", "document_type"], condition=~Q(document_type=""),
+                name="retention_rule_document_type",
+            ),
+            models.UniqueConstraint(
+                fields=["entity", "procedure"], condition=Q(procedure__isnull=False),
+                name="retention_rule_procedure",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        target = self.get_document_type_display() if self.document_type else str(self.procedure)
+        return f"{target}: {self.years} años, {self.get_action_display()}"
+
+
+class LegalHold(EntityScopedModel):
+    """Keep a case (and its documents) or a document as they are, whatever the rules say."""
+
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("expediente"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    document = models.ForeignKey(
+        "documents.Document", verbose_name=_("documento"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    reason = models.CharField(_("motivo"), max_length=300)
+    placed_by = models.CharField(_("acordada por"), max_length=200)
+    released_at = models.DateTimeField(_("levantada el"), null=True, blank=True)
+    released_by = models.CharField(_("levantada por"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("retención legal")
+        verbose_name_plural = _("retenciones legales")
+        ordering = ("created_at", "id")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(case__isnull=False) & Q(document__isnull=True))
+                | (Q(case__isnull=True) & Q(document__isnull=False)),
+                name="legal_hold_one_target",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reason

@@ -10,12 +10,16 @@ from django.utils.translation import gettext as _
 
 from concejo.audit.services import audit_record, audited_service
 from concejo.core.actors import Actor
-from concejo.core.errors import Conflict, NotFound, field_error
+from concejo.core.errors import Conflict, NotFound, field_error, require_choice
+from concejo.documents.models import DocumentType
 from concejo.organization.models import Entity, Role
 from concejo.organization.selectors import require_role
 from concejo.privacy.models import (
     LegalBasis,
+    LegalHold,
     ProcessingActivity,
+    RetentionAction,
+    RetentionRule,
     SpecialCategoryBasis,
     SubjectAccessExport,
     SubjectRequestExtension,
@@ -261,3 +265,84 @@ def subject_access_export_attach(*, actor: Actor, export: SubjectAccessExport):
     )  # fmt: skip
     export.save(update_fields=["document", "updated_at"])
     return export.document
+
+
+# --- Retention --------------------------------------------------------------
+
+
+@audited_service("privacy.retention_rule.save")
+def retention_rule_save(
+    *, actor: Actor, entity: Entity, years: int, action: str, document_type: str = "",
+    procedure=None, legal_reference: str = "", rule: RetentionRule | None = None,
+) -> RetentionRule:  # fmt: skip
+    """Create or change the rule for one document type or one procedure (case class)."""
+    require_role(actor, entity, *ACTIVITY_EDITORS)
+    if bool(document_type) == (procedure is not None):
+        raise field_error(
+            "document_type", _("Indique un tipo documental o un procedimiento, no los dos."),
+            code="one_target",
+        )  # fmt: skip
+    if document_type:
+        require_choice(document_type, DocumentType, "document_type")
+    if procedure is not None and procedure.entity_id != entity.pk:
+        raise field_error("procedure", _("El procedimiento es de otra entidad."), code="unknown")
+    require_choice(action, RetentionAction, "action")
+    if not isinstance(years, int) or not 1 <= years <= 100:
+        raise field_error("years", _("Indique entre 1 y 100 años."), code="invalid_amount")
+    same = RetentionRule.objects.filter(
+        entity=entity,
+        **({"document_type": document_type} if document_type else {"procedure": procedure}),
+    ).exclude(pk=rule.pk if rule else None)
+    if same.exists():
+        raise field_error(
+            "document_type" if document_type else "procedure",
+            _("Ya hay una regla para ese tipo documental o procedimiento."), code="duplicate",
+        )  # fmt: skip
+    values = {"document_type": document_type, "procedure": procedure, "years": years,
+              "action": action, "legal_reference": (legal_reference or "").strip()}  # fmt: skip
+    if rule is None:
+        rule = RetentionRule.objects.create(entity=entity, **values)
+    else:
+        rule = RetentionRule.objects.select_for_update().get(pk=rule.pk, entity=entity)
+        for name, value in values.items():
+            setattr(rule, name, value)
+        rule.save()
+    audit_record(
+        actor=actor, action="privacy.retention_rule.save", entity=entity, target=rule,
+        details={"years": years, "action": action},
+    )  # fmt: skip
+    return rule
+
+
+@audited_service("privacy.legal_hold.place")
+def legal_hold_place(
+    *, actor: Actor, entity: Entity, reason: str, case=None, document=None
+) -> LegalHold:
+    """Keep a case or a document out of any destruction (a claim, an inquiry, a court order)."""
+    require_role(actor, entity, *ACTIVITY_EDITORS)
+    if (case is None) == (document is None):
+        raise field_error("case", _("Indique un expediente o un documento."), code="one_target")
+    target = case or document
+    if target.entity_id != entity.pk:
+        raise field_error("case", _("Es de otra entidad."), code="unknown")
+    reason = (reason or "").strip()
+    if not reason:
+        raise field_error("reason", _("Indique el motivo de la retención."), code="required")
+    hold = LegalHold.objects.create(
+        entity=entity, case=case, document=document, reason=reason[:300], placed_by=actor.label
+    )
+    audit_record(actor=actor, action="privacy.legal_hold.place", entity=entity, target=hold)
+    return hold
+
+
+@audited_service("privacy.legal_hold.release")
+def legal_hold_release(*, actor: Actor, hold: LegalHold) -> LegalHold:
+    hold = LegalHold.objects.select_for_update().select_related("entity").get(pk=hold.pk)
+    require_role(actor, hold.entity, *ACTIVITY_EDITORS)
+    if hold.released_at is not None:
+        raise Conflict(_("La retención ya estaba levantada."), code="already_released")
+    hold.released_at = timezone.now()
+    hold.released_by = actor.label
+    hold.save(update_fields=["released_at", "released_by", "updated_at"])
+    audit_record(actor=actor, action="privacy.legal_hold.release", entity=hold.entity, target=hold)
+    return hold
