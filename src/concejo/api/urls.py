@@ -6,6 +6,7 @@ from concejo.deadlines import api as deadlines_api
 from concejo.notifications import api as notifications_api
 from concejo.organization import api as organization_api
 from concejo.people import api as people_api
+from concejo.privacy import api as privacy_api
 from concejo.procedures import api as procedures_api
 from concejo.registry import api as registry_api
 from concejo.sectors.revenue import api as revenue_api
@@ -47,6 +48,11 @@ urlpatterns = [
         "deadlines/business-days",
         deadlines_api.BusinessDaysView.as_view(),
         name="deadline-business-days",
+    ),
+    path(
+        "privacy/processing-activities",
+        privacy_api.ProcessingActivityListView.as_view(),
+        name="processing-activity-list",
     ),
     path("procedures", procedures_api.ProcedureListView.as_view(), name="procedure-list"),
     path(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from django.db.models import F, Q, QuerySet, Subquery
+
 from concejo.audit.chain import GENESIS_HASH, entry_hash
-from concejo.audit.models import AuditChainHead, AuditEntry
+from concejo.audit.expressions import JsonIdsIn, UuidText
+from concejo.audit.models import AuditChainHead, AuditEntry, Outcome
 
 
 @dataclass(frozen=True)
@@ -46,3 +49,23 @@ def audit_chains() -> Iterator[str]:
     seen = set(AuditChainHead.objects.values_list("chain", flat=True))
     seen.update(AuditEntry.objects.values_list("chain", flat=True).distinct())
     yield from sorted(seen)
+
+
+def audit_reads_about(
+    *, entity, objects: Mapping[str, tuple[QuerySet, str]]
+) -> QuerySet[AuditEntry]:
+    """The entity's `read` rows about any of the given objects, newest first, filtered in SQL.
+
+    `objects` maps an object type (`app_label.model`, as rows store it) to a
+    queryset and the name of its column holding those objects' UUIDs. A row
+    matches when it names one of them as its object, or when it is the read of
+    a list page (no object) whose `details["ids"]` includes one of them.
+    """
+    about = Q()
+    for object_type, (rows, column) in objects.items():
+        texts = rows.order_by().values(pk_text=UuidText(column))
+        about |= Q(object_type=object_type, object_id__in=texts)
+        about |= Q(JsonIdsIn(F("details"), Subquery(texts)), object_id="")
+    return AuditEntry.objects.filter(about, entity=entity, outcome=Outcome.READ).order_by(
+        "-at", "-id"
+    )

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "concejo.apikeys",
     "concejo.accounts",
     "concejo.backups",
+    "concejo.privacy",
     "concejo.demo",
     "concejo.api",
     "concejo.sede",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", include("concejo.api.urls")),
     path("backoffice/limpieza/", include("concejo.sectors.cleaning.backoffice_urls")),
     path("backoffice/tributos/", include("concejo.sectors.revenue.backoffice_urls")),
+    path("backoffice/proteccion-datos/", include("concejo.privacy.backoffice_urls")),
     path("backoffice/", include("concejo.backoffice.urls")),
     path("open311/v2/", include("concejo.sectors.cleaning.urls")),
     path("verificar/firma/", verify_signatures, name="verify-signatures"),

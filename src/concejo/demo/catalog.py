@@ -6,6 +6,8 @@ Silence effects and maximum times follow the rule that governs each procedure.
 
 import datetime as dt
 
+from concejo.privacy.models import SUBJECT_REQUEST_PROCEDURE
+
 # Valladolid's local holidays: San Pedro Regalado (13 May) and Nuestra Señora
 # de San Lorenzo (8 September). The council sets them every year; the demo
 # loads them for a range of years so that deadlines can be computed.
@@ -49,6 +51,40 @@ GENERAL = {
     "form_schema": GENERAL_FORM,
     "required_documents": [
         {"name": "Documentación que justifique la solicitud", "mandatory": False, "accepted_formats": PDF_IMG},
+    ],
+}  # fmt: skip
+
+DATA_RIGHTS = {
+    "sia_code": SUBJECT_REQUEST_PROCEDURE,
+    "name": "Ejercicio de derechos en materia de protección de datos",
+    "summary": "Acceso, rectificación, supresión, limitación, portabilidad u oposición al tratamiento de sus datos.",
+    "description": (
+        "Solicite conocer qué datos personales suyos trata la entidad, que se corrijan o se "
+        "supriman, que se limite su tratamiento, recibirlos en un formato estructurado u "
+        "oponerse a su tratamiento. Se responde en un mes, prorrogable dos meses más si la "
+        "solicitud es compleja o hay muchas; si no está conforme puede reclamar ante la "
+        "Agencia Española de Protección de Datos."
+    ),
+    "category": "Protección de datos",
+    "unit": None,  # the entity's first area
+    "initiation": "on_request",
+    "max_resolution_amount": 1,
+    "max_resolution_unit": "months",
+    "silence_effect": "none",
+    "legal_basis": "Reglamento (UE) 2016/679, arts. 12 a 22; Ley Orgánica 3/2018, arts. 12 a 18.",
+    "audience": ["citizens", "companies"],
+    "form_schema": {
+        "type": "object", "title": "Ejercicio de derechos", "required": ["derecho", "detalle"],
+        "properties": {
+            "derecho": {"title": "Derecho que ejerce", "enum": [
+                "Acceso", "Rectificación", "Supresión", "Limitación del tratamiento",
+                "Portabilidad", "Oposición"]},
+            "detalle": {"type": "string", "title": "Qué datos o tratamiento y qué pide",
+                        "minLength": 10, "maxLength": 5000},
+        },
+    },
+    "required_documents": [
+        {"name": "Documentación que justifique la rectificación", "mandatory": False, "accepted_formats": PDF_IMG},
     ],
 }  # fmt: skip
 

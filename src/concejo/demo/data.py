@@ -143,6 +143,7 @@ EMPLOYEES = [
     ("jefe", "Julio", "Jefe Martín", "L01471868", "LA0007030", "unit_head"),
     ("firmante", "Fernanda", "Firmante Alonso", "L01471868", "LA0007001", "signer"),
     ("auditor", "Aurelio", "Auditor Herrero", "L01471868", None, "auditor"),
+    ("dpd", "Dolores", "Delegada Prieto", "L01471868", None, "dpo"),
     ("policia", "Pablo", "Agente Calvo", "L01471868", "LA0007081", "case_handler"),
     ("tributos", "Tomás", "Recaudador Vega", "L01471868", "LA0007024", "tax_officer"),
     ("cultura", "Carmen", "Gestora Cultural", "LA0019001", "LA0019011", "administrator"),

@@ -141,6 +141,7 @@ def seed_demo() -> dict[str, list[str]]:
             )
     for entity in entities.values():
         _procedure(entity, catalog.GENERAL)
+        _procedure(entity, catalog.DATA_RIGHTS)
     for spec in catalog.VALLADOLID:
         _procedure(council, spec)
     for entity in entities.values():
@@ -157,6 +158,9 @@ def seed_demo() -> dict[str, list[str]]:
     from concejo.sectors.revenue.demo import seed_revenue
 
     seed_revenue(council, timezone.localdate())
+    from concejo.privacy.demo import seed_privacy
+
+    seed_privacy(council)
     return accounts
 
 

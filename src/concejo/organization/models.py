@@ -122,6 +122,7 @@ class Role(models.TextChoices):
     SIGNER = "signer", _("Firmante")
     AUDITOR = "auditor", _("Auditor")
     TAX_OFFICER = "tax_officer", _("Personal de tributos y recaudación")
+    DPO = "dpo", _("Delegado de protección de datos")
     CITIZEN = "citizen", _("Ciudadano")
 
 

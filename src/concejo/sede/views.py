@@ -143,6 +143,7 @@ INFO_PAGES = {
     "sellos": "Sellos electrónicos y sus certificados",
     "accesibilidad": "Declaración de accesibilidad",
     "privacidad": "Protección de datos personales",
+    "actividades-de-tratamiento": "Registro de actividades de tratamiento",
     "ayuda": "Ayuda",
 }
 
@@ -168,7 +169,12 @@ def info_page(request, dir3_code: str, slug: str):
             }
         except ApplicationError:
             seal = None
+    activities = None
+    if slug == "actividades-de-tratamiento":
+        from concejo.privacy.selectors import processing_activities_public
+
+        activities = processing_activities_public(entity=entity)
     return _page(
         request, f"sede/info_{slug}.html", entity, title=INFO_PAGES[slug], pages=INFO_PAGES,
-        seal=seal,
+        seal=seal, activities=activities,
     )  # fmt: skip

@@ -14,6 +14,8 @@ PUBLIC = {
     "api:schema", "api:docs", "api:redoc", "api:deadline-compute", "api:deadline-calendar",
     "api:deadline-business-days", "api:procedure-list", "api:procedure-detail", "api:csv",
     "api:csv-content", "api:signatures-verify",
+    # The record of processing activities is published by law (art. 31.2 LOPDGDD).
+    "api:processing-activity-list",
 }  # fmt: skip
 
 

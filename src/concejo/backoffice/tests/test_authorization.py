@@ -26,6 +26,7 @@ def desk_routes():
         ("backoffice", "/backoffice/"),
         ("cleaning_desk", "/backoffice/limpieza/"),
         ("revenue_desk", "/backoffice/tributos/"),
+        ("privacy_desk", "/backoffice/proteccion-datos/"),
     ):
         for pattern in resolver.namespace_dict[namespace][1].url_patterns:
             if isinstance(pattern, URLPattern):

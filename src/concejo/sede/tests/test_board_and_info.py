@@ -50,7 +50,10 @@ def test_an_edict_is_published_shown_for_its_period_and_certified_after_it(
     assert pdf.startswith(b"%PDF")
 
 
-@pytest.mark.parametrize("slug", ["titularidad", "sellos", "accesibilidad", "privacidad", "ayuda"])
+@pytest.mark.parametrize(
+    "slug",
+    ["titularidad", "sellos", "accesibilidad", "privacidad", "actividades-de-tratamiento", "ayuda"],
+)
 def test_the_required_information_pages_exist(client, sealed_council, slug):
     page = client.get(f"/{sealed_council.dir3_code}/informacion/{slug}/")
     assert page.status_code == 200

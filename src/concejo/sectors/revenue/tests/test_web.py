@@ -321,3 +321,19 @@ def test_desk_and_api_register_business_activities(officer_client, api_key_for, 
     assert created.status_code == 400 and "epigraph" in created.json()["fields"]
     listed = client.get("/api/v1/revenue/activities").json()["results"]
     assert [a["epigraph"] for a in listed] == ["659.2"]
+
+
+def test_online_payment_is_off_without_a_gateway_and_demo_never_runs_in_production(
+    client, city, settings
+):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from concejo.sectors.revenue.gateways import DemoGateway
+
+    settings.PAYMENT_GATEWAY = ""
+    client.force_login(city["ana"].user)
+    assert "Pagar en línea" not in client.get("/carpeta/tributos/").content.decode()
+    assert client.get(f"/carpeta/tributos/recibos/{city['ana_ibi'].pk}/pagar/").status_code == 404
+    settings.PRODUCTION = True
+    with pytest.raises(ImproperlyConfigured):
+        DemoGateway()
