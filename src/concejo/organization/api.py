@@ -14,7 +14,7 @@ from concejo.organization.models import Entity, Unit, UnitLevel
 
 
 class EntitySerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="dir3_code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="dir3_code", read_only=True, allow_null=True)
 
     class Meta:
         model = Entity
@@ -32,7 +32,7 @@ class EntitySerializer(serializers.ModelSerializer):
 
 class UnitSerializer(serializers.ModelSerializer):
     entity = serializers.SlugRelatedField(slug_field="dir3_code", read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="dir3_code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="dir3_code", read_only=True, allow_null=True)
 
     class Meta:
         model = Unit

@@ -1,4 +1,5 @@
-"""Schemathesis against our own OpenAPI schema: no request it can build gets a 500.
+"""Schemathesis against our own OpenAPI schema: no request it can build gets a 500, and
+every response matches the schema the API publishes.
 
 Bounded: a few examples per operation, a fixed seed, loopback only (in-process WSGI).
 """
@@ -7,6 +8,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
+from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from concejo.conf.wsgi import application
 
@@ -47,3 +49,4 @@ def test_no_request_gets_a_server_error(case, api_token):
     case.headers = {**(case.headers or {}), "Authorization": f"Token {api_token}"}
     response = case.call()
     assert response.status_code < 500, (case.method, case.path, response.text[:300])
+    case.validate_response(response, checks=[response_schema_conformance])
