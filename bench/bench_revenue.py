@@ -54,7 +54,7 @@ def _prefill(entity, count: int, offset: int) -> None:
     RevenueSettings.objects.create(
         entity=entity, issuer_code=f"{entity.ine_code}0", creditor_name=entity.name,
         creditor_identifier=sepa.creditor_identifier(entity.nif),
-        creditor_iban="ES9121000418450200051332", creditor_bic="CAIXESBBXXX",
+        creditor_iban="ES9121000418450200051332", creditor_bic="CAIXESBB",
     )  # fmt: skip
     TaxParameters.objects.create(
         entity=entity, tax="ibi_urban", year=YEAR, concept_code=CONCEPTS["ibi_urban"],

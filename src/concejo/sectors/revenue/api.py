@@ -173,9 +173,47 @@ class PaymentInSerializer(serializers.Serializer):
     operation = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
 
 
-class PropertyListView(ServiceAPIView):
+class TaxObjectListView(ServiceAPIView):
+    """The entity's objects of one kind (optionally one holder's), and registering one.
+
+    Subclasses name the model, its serializers, the holder field and the service,
+    and keep their own documented `get` and `post`.
+    """
+
     required_scopes = {"GET": "revenue:read", "POST": "revenue:write"}
     parser_classes = [JSONParser]
+    model = None
+    serializer_class = None
+    in_serializer_class = None
+    holder = "owner"
+    register = None
+
+    def listed(self, request):
+        _actor, entity = _officer(request)
+        found = self.model.objects.filter(entity=entity).select_related(self.holder)
+        if request.query_params.get(self.holder):
+            found = found.filter(
+                **{f"{self.holder}__id_number__iexact": request.query_params[self.holder]}
+            )
+        return self.paginate(found, self.serializer_class)
+
+    def created(self, request):
+        actor, entity = _officer(request)
+        data = self.in_serializer_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values[self.holder] = _taxpayer(entity, values[self.holder])
+        created = type(self).register(actor, entity=entity, **values)
+        return Response(self.serializer_class(created).data, status=status.HTTP_201_CREATED)
+
+
+class PropertyListView(TaxObjectListView):
+    model, serializer_class, in_serializer_class = (
+        Property,
+        PropertySerializer,
+        PropertyInSerializer,
+    )
+    register = staticmethod(services.property_register)
 
     @extend_schema(
         summary="Inmuebles (IBI y tasa de basuras)",
@@ -183,29 +221,19 @@ class PropertyListView(ServiceAPIView):
         responses=PropertySerializer(many=True),
     )
     def get(self, request):
-        _actor, entity = _officer(request)
-        found = Property.objects.filter(entity=entity).select_related("owner")
-        if request.query_params.get("owner"):
-            found = found.filter(owner__id_number__iexact=request.query_params["owner"])
-        return self.paginate(found, PropertySerializer)
+        return self.listed(request)
 
     @extend_schema(
         summary="Da de alta un inmueble", request=PropertyInSerializer,
         responses={201: PropertySerializer},
     )  # fmt: skip
     def post(self, request):
-        actor, entity = _officer(request)
-        data = PropertyInSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        values["owner"] = _taxpayer(entity, values["owner"])
-        created = services.property_register(actor, entity=entity, **values)
-        return Response(PropertySerializer(created).data, status=status.HTTP_201_CREATED)
+        return self.created(request)
 
 
-class VehicleListView(ServiceAPIView):
-    required_scopes = {"GET": "revenue:read", "POST": "revenue:write"}
-    parser_classes = [JSONParser]
+class VehicleListView(TaxObjectListView):
+    model, serializer_class, in_serializer_class = Vehicle, VehicleSerializer, VehicleInSerializer
+    register = staticmethod(services.vehicle_register)
 
     @extend_schema(
         summary="Vehículos (IVTM)",
@@ -213,29 +241,20 @@ class VehicleListView(ServiceAPIView):
         responses=VehicleSerializer(many=True),
     )
     def get(self, request):
-        _actor, entity = _officer(request)
-        found = Vehicle.objects.filter(entity=entity).select_related("owner")
-        if request.query_params.get("owner"):
-            found = found.filter(owner__id_number__iexact=request.query_params["owner"])
-        return self.paginate(found, VehicleSerializer)
+        return self.listed(request)
 
     @extend_schema(
         summary="Da de alta un vehículo", request=VehicleInSerializer,
         responses={201: VehicleSerializer},
     )  # fmt: skip
     def post(self, request):
-        actor, entity = _officer(request)
-        data = VehicleInSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        values["owner"] = _taxpayer(entity, values["owner"])
-        created = services.vehicle_register(actor, entity=entity, **values)
-        return Response(VehicleSerializer(created).data, status=status.HTTP_201_CREATED)
+        return self.created(request)
 
 
-class ActivityListView(ServiceAPIView):
-    required_scopes = {"GET": "revenue:read", "POST": "revenue:write"}
-    parser_classes = [JSONParser]
+class ActivityListView(TaxObjectListView):
+    model, serializer_class = Activity, ActivitySerializer
+    in_serializer_class, holder = ActivityInSerializer, "holder"
+    register = staticmethod(services.activity_register)
 
     @extend_schema(
         summary="Actividades económicas (IAE)",
@@ -243,24 +262,14 @@ class ActivityListView(ServiceAPIView):
         responses=ActivitySerializer(many=True),
     )
     def get(self, request):
-        _actor, entity = _officer(request)
-        found = Activity.objects.filter(entity=entity).select_related("holder")
-        if request.query_params.get("holder"):
-            found = found.filter(holder__id_number__iexact=request.query_params["holder"])
-        return self.paginate(found, ActivitySerializer)
+        return self.listed(request)
 
     @extend_schema(
         summary="Da de alta una actividad", request=ActivityInSerializer,
         responses={201: ActivitySerializer},
     )  # fmt: skip
     def post(self, request):
-        actor, entity = _officer(request)
-        data = ActivityInSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        values["holder"] = _taxpayer(entity, values["holder"])
-        created = services.activity_register(actor, entity=entity, **values)
-        return Response(ActivitySerializer(created).data, status=status.HTTP_201_CREATED)
+        return self.created(request)
 
 
 class ReceiptListView(ServiceAPIView):

@@ -4,6 +4,7 @@ tax objects and the collection report."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
@@ -32,8 +33,19 @@ from concejo.verification.http import issued_download
 PAGE = 100
 
 
-def _desk(request):
-    return _entity(request, *selectors.OFFICERS)
+def tax_desk(view):
+    """A page of the tax office: signed in, a tax officer of the entity worked in."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            actor, entity = _entity(request, *selectors.OFFICERS)
+        except PermissionDenied:
+            return _denied(request)
+        return view(request, actor, entity, *args, **kwargs)
+
+    return wrapper
 
 
 def _date(value: str, field: str) -> dt.date:
@@ -82,12 +94,8 @@ def _run(request, action, message) -> None:
     messages.success(request, message(result) if callable(message) else message)
 
 
-@login_required
-def desk(request):
-    try:
-        actor, entity = _desk(request)
-    except PermissionDenied:
-        return _denied(request)
+@tax_desk
+def desk(request, actor, entity):
     if request.method == "POST":
         data, action = request.POST, request.POST.get("action")
         if action == "generate":
@@ -128,12 +136,8 @@ def desk(request):
     )  # fmt: skip
 
 
-@login_required
-def receipts(request):
-    try:
-        actor, entity = _desk(request)
-    except PermissionDenied:
-        return _denied(request)
+@tax_desk
+def receipts(request, actor, entity):
     found = selectors.receipt_search(
         actor, entity, text=request.GET.get("q", ""), status=request.GET.get("estado", "")
     )[:PAGE]
@@ -144,12 +148,8 @@ def receipts(request):
     )  # fmt: skip
 
 
-@login_required
-def receipt_view(request, receipt_id):
-    try:
-        actor, entity = _desk(request)
-    except PermissionDenied:
-        return _denied(request)
+@tax_desk
+def receipt_view(request, actor, entity, receipt_id):
     receipt = (
         Receipt.objects.filter(entity=entity, pk=receipt_id)
         .select_related("taxpayer", "roll", "mandate")
@@ -199,12 +199,8 @@ def receipt_view(request, receipt_id):
     )  # fmt: skip
 
 
-@login_required
-def remittance_view(request, remittance_id):
-    try:
-        actor, entity = _desk(request)
-    except PermissionDenied:
-        return _denied(request)
+@tax_desk
+def remittance_view(request, actor, entity, remittance_id):
     remittance = selectors.remittances_of(actor, entity).filter(pk=remittance_id).first()
     if remittance is None:
         raise Http404
@@ -236,12 +232,8 @@ def remittance_view(request, remittance_id):
     )  # fmt: skip
 
 
-@login_required
-def objects(request):
-    try:
-        actor, entity = _desk(request)
-    except PermissionDenied:
-        return _denied(request)
+@tax_desk
+def objects(request, actor, entity):
     if request.method == "POST":
         data, action = request.POST, request.POST.get("action")
         owner = Person.objects.filter(
@@ -299,12 +291,8 @@ def objects(request):
     )  # fmt: skip
 
 
-@login_required
-def report(request):
-    try:
-        actor, entity = _desk(request)
-    except PermissionDenied:
-        return _denied(request)
+@tax_desk
+def report(request, actor, entity):
     today = timezone.localdate()
     try:
         start = _date(request.GET["desde"], "desde") if request.GET.get("desde") else today.replace(

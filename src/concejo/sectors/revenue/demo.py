@@ -98,7 +98,7 @@ def seed_revenue(council, today: dt.date) -> None:
     RevenueSettings.objects.create(
         entity=council, issuer_code="471860", creditor_name=council.name,
         creditor_identifier=sepa.creditor_identifier(council.nif),
-        creditor_iban="ES9121000418450200051332", creditor_bic="CAIXESBBXXX",
+        creditor_iban="ES9121000418450200051332", creditor_bic="CAIXESBB",
     )  # fmt: skip
     year = today.year
     for fiscal_year in (year - 1, year):

@@ -9,6 +9,7 @@ another subclass. The demo gateway of the embedded mode charges nothing.
 from __future__ import annotations
 
 import secrets
+from abc import ABC, abstractmethod
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -18,16 +19,16 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 
-class PaymentGateway:
+class PaymentGateway(ABC):
     name = ""
 
+    @abstractmethod
     def start(self, request: HttpRequest, receipt, amount_cents: int, state) -> HttpResponse:
         """The page (or redirect to the bank) where the citizen pays `amount_cents`."""
-        raise NotImplementedError  # pragma: no cover - every gateway defines it
 
+    @abstractmethod
     def confirm(self, request: HttpRequest, receipt, amount_cents: int) -> str | None:
         """The bank's operation reference if this return means paid, else None."""
-        raise NotImplementedError  # pragma: no cover - every gateway defines it
 
 
 class DemoGateway(PaymentGateway):

@@ -20,7 +20,7 @@ def revenue(council):
     RevenueSettings.objects.create(
         entity=council, issuer_code="479999", creditor_name=council.name,
         creditor_identifier=sepa.creditor_identifier(council.nif),
-        creditor_iban="ES9121000418450200051332", creditor_bic="CAIXESBBXXX",
+        creditor_iban="ES9121000418450200051332", creditor_bic="CAIXESBB",
     )  # fmt: skip
     for year in (2025, YEAR):
         for tax, params in PARAMETERS.items():
