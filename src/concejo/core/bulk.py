@@ -57,7 +57,7 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
     count = 0
     # Rows are taken in batches so that the producer may itself query the database
     # between them (the connection is busy while a COPY runs).
-    for batch in _batches(rows, BATCH):
+    for batch in batches(rows, BATCH):
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
@@ -73,7 +73,8 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
     return count
 
 
-def _batches(rows: Iterable[tuple], size: int) -> Iterator[list[tuple]]:
+def batches(rows: Iterable, size: int) -> Iterator[list]:
+    """Consecutive lists of at most `size` items of `rows`."""
     batch: list[tuple] = []
     for row in rows:
         batch.append(row)

@@ -21,7 +21,12 @@ from concejo.people.models import Person, RepresentationScope
 from concejo.sectors.revenue import documents, rules, services
 from concejo.sectors.revenue.gateways import payment_gateway
 from concejo.sectors.revenue.models import Mandate, PaymentChannel, Receipt
-from concejo.sectors.revenue.selectors import active_mandate, debt, receipts_of
+from concejo.sectors.revenue.selectors import (
+    active_mandate,
+    debt,
+    interest_rates,
+    receipts_of,
+)
 from concejo.sede.citizens import my_persons, valid_representations
 from concejo.verification.http import issued_download
 
@@ -72,11 +77,11 @@ def _actor(request, person: Person) -> Actor:
 @login_required(login_url=LOGIN)
 def my_taxes(request):
     today = timezone.localdate()
-    taxpayers = []
+    taxpayers, rates = [], interest_rates()
     for person in taxpayers_for(request.user):
         rows = []
         for receipt in receipts_of(person)[:200]:
-            state = debt(receipt, on=today, movements=list(receipt.movements.all()))
+            state = debt(receipt, on=today, movements=list(receipt.movements.all()), rates=rates)
             rows.append((receipt, state))
         payments = [
             (receipt, m)

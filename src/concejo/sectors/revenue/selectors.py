@@ -62,8 +62,11 @@ class Debt:
         return "executive" if self.executive is not None else "voluntary"
 
 
-def debt(receipt: Receipt, *, on: dt.date | None = None, movements=None) -> Debt:
-    """What the receipt owes on `on`: derived from its dates and movements when read."""
+def debt(receipt: Receipt, *, on: dt.date | None = None, movements=None, rates=None) -> Debt:
+    """What the receipt owes on `on`: derived from its dates and movements when read.
+
+    Lists pass the interest table (`rates`) once instead of reading it per receipt.
+    """
     on = on or timezone.localdate()
     if movements is None:
         movements = list(receipt.movements.all())
@@ -95,11 +98,13 @@ def debt(receipt: Receipt, *, on: dt.date | None = None, movements=None) -> Debt
         receipt.status == ReceiptStatus.PENDING
         and receipt.voluntary_due is not None
         and outstanding > 0
+        and on > receipt.voluntary_due
     ):
         executive = rules.executive_charge(
             outstanding_cents=outstanding, voluntary_due=receipt.voluntary_due, on=on,
             enforcement_notified_on=receipt.enforcement_notified_on,
-            enforcement_due_on=enforcement_due, rates=interest_rates(),
+            enforcement_due_on=enforcement_due,
+            rates=interest_rates() if rates is None else rates,
         )  # fmt: skip
     return Debt(
         receipt.principal_cents, charged, paid, cancelled, outstanding, executive,
@@ -138,9 +143,9 @@ def receipts_of(person: Person) -> QuerySet[Receipt]:
 def executive_debts(person: Person, on: dt.date | None = None) -> list[tuple[Receipt, Debt]]:
     """Receipts of the person that are unpaid after their voluntary period."""
     on = on or timezone.localdate()
-    found = []
+    found, rates = [], interest_rates()
     for receipt in receipts_of(person).filter(status=ReceiptStatus.PENDING, voluntary_due__lt=on):
-        state = debt(receipt, on=on, movements=list(receipt.movements.all()))
+        state = debt(receipt, on=on, movements=list(receipt.movements.all()), rates=rates)
         if state.period == "executive":
             found.append((receipt, state))
     return found

@@ -25,7 +25,7 @@ from stdnum.es import referenciacatastral
 
 from concejo.audit.services import audit_record
 from concejo.core.actors import Actor
-from concejo.core.bulk import insert_rows
+from concejo.core.bulk import batches, insert_rows
 from concejo.core.counters import next_number
 from concejo.core.errors import (
     Conflict,
@@ -84,17 +84,6 @@ RECEIPT_ROW = (
     "status", "voluntary_start", "voluntary_due", "reference", "identification", "mandate",
     "reducible_cents",
 )  # fmt: skip
-
-
-def _chunks(items: Iterator, size: int) -> Iterator[list]:
-    chunk: list = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def revenue_settings(entity: Entity) -> RevenueSettings:
@@ -398,7 +387,7 @@ def roll_generate(
         totals = {"count": 0, "total": 0}
 
         def rows():
-            for chunk in _chunks(_roll_lines(entity, tax, year, params.parameters), BATCH):
+            for chunk in batches(_roll_lines(entity, tax, year, params.parameters), BATCH):
                 mandates = dict(
                     Mandate.objects.filter(
                         entity=entity, status=MandateStatus.ACTIVE,
