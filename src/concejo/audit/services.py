@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,10 +14,85 @@ from concejo.audit.chain import GENESIS_HASH, entry_hash
 from concejo.audit.models import GLOBAL_CHAIN, AuditChainHead, AuditEntry, Outcome
 from concejo.core.actors import Actor
 from concejo.core.errors import ApplicationError
+from concejo.core.writes import Writes
 
 
 def chain_key(entity) -> str:
     return str(entity.pk) if entity is not None else GLOBAL_CHAIN
+
+
+class _Batch:
+    """The audit rows of one service call, written together just before it ends.
+
+    Within a service every row goes here: its chain's head is locked once
+    (SELECT ... FOR UPDATE, the first time the chain is used) and the rows,
+    numbered and hashed in the order they are written, go out with the heads'
+    new positions in one statement at the end. A nested service that fails
+    gives back the rows it had queued and the heads' positions, as its
+    savepoint gives back its data.
+    """
+
+    def __init__(self) -> None:
+        self.open = True
+        self.heads: dict[str, AuditChainHead] = {}
+        self.pending: list[AuditEntry] = []
+        self.marks: list[int] = []  # where each service call now running began its rows
+
+    def head(self, chain: str) -> AuditChainHead:
+        if chain not in self.heads:
+            self.heads[chain], _ = AuditChainHead.objects.select_for_update().get_or_create(
+                chain=chain
+            )
+        return self.heads[chain]
+
+    def enter(self) -> tuple[int, dict[str, tuple[int, str]]]:
+        self.marks.append(len(self.pending))
+        return self.marks[-1], {c: (h.last_seq, h.last_hash) for c, h in self.heads.items()}
+
+    def give_back(self, saved: tuple[int, dict[str, tuple[int, str]]]) -> None:
+        mark, positions = saved
+        del self.pending[mark:]
+        self.heads = {c: h for c, h in self.heads.items() if c in positions}
+        for chain, (seq, last_hash) in positions.items():
+            self.heads[chain].last_seq, self.heads[chain].last_hash = seq, last_hash
+
+    def leave(self) -> None:
+        self.marks.pop()
+
+    def drain_into(self, writes: Writes) -> None:
+        """Number and hash the current call's queued rows; queue them and the heads in `writes`.
+
+        Rows queued by an enclosing call stay for it: if this call fails they
+        must not have been written inside its savepoint.
+        """
+        start = self.marks[-1] if self.marks else 0
+        rows, self.pending = self.pending[start:], self.pending[:start]
+        if not rows:
+            return
+        moved: dict[str, AuditChainHead] = {}
+        for entry in rows:
+            head = self.head(entry.chain)
+            entry.seq = head.last_seq + 1
+            entry.prev_hash = head.last_hash or GENESIS_HASH
+            entry.hash = entry_hash(entry)
+            head.last_seq, head.last_hash = entry.seq, entry.hash
+            moved[entry.chain] = head
+        writes.insert(*rows, returning=True)
+        for chain, head in moved.items():
+            writes.update(AuditChainHead, chain, last_seq=head.last_seq, last_hash=head.last_hash)
+
+    def flush(self) -> None:
+        writes = Writes()
+        self.drain_into(writes)
+        writes.flush()
+
+
+_BATCH: ContextVar[_Batch | None] = ContextVar("audit_batch", default=None)
+
+
+def _open_batch() -> _Batch | None:
+    batch = _BATCH.get()
+    return batch if batch is not None and batch.open else None
 
 
 def audit_chain_lock(entity) -> None:
@@ -27,7 +103,18 @@ def audit_chain_lock(entity) -> None:
     counter calls this first, so that two transactions never wait on each
     other's locks in opposite order.
     """
-    AuditChainHead.objects.select_for_update().get_or_create(chain=chain_key(entity))
+    batch = _open_batch()
+    if batch is not None:
+        batch.head(chain_key(entity))
+    else:
+        AuditChainHead.objects.select_for_update().get_or_create(chain=chain_key(entity))
+
+
+def audit_queue_into(writes: Writes) -> None:
+    """Let the current service's audit rows so far go out with its own `writes`."""
+    batch = _open_batch()
+    if batch is not None:
+        batch.drain_into(writes)
 
 
 def audit_record(
@@ -39,32 +126,35 @@ def audit_record(
     outcome: str = Outcome.SUCCESS,
     details: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one row to the entity's chain (the head row lock orders writers)."""
-    chain = chain_key(entity)
+    """Append one row to the entity's chain (the head row lock orders writers).
+
+    Inside a service the row is queued and written (numbered and hashed) when
+    the service ends; elsewhere (a page recording a read) it is written now.
+    """
+    acting_for = actor.acting_for
+    entry = AuditEntry(
+        chain=chain_key(entity),
+        entity=entity,
+        at=datetime.now(UTC),
+        actor=actor.label,
+        user_id_snapshot=actor.user.pk if actor.user is not None else None,
+        acting_for=str(acting_for.pk) if acting_for is not None else "",
+        action=action,
+        object_type=target._meta.label_lower if target is not None else "",
+        object_id=str(target.pk) if target is not None else "",
+        ip=actor.ip,
+        outcome=outcome,
+        details=details or {},
+    )
+    batch = _open_batch()
+    if batch is not None:
+        batch.head(entry.chain)  # locked now, in the order the service meets its chains
+        batch.pending.append(entry)
+        return entry
     with transaction.atomic(savepoint=False):
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(chain=chain)
-        acting_for = actor.acting_for
-        entry = AuditEntry(
-            chain=chain,
-            seq=head.last_seq + 1,
-            entity=entity,
-            at=datetime.now(UTC),
-            actor=actor.label,
-            user_id_snapshot=actor.user.pk if actor.user is not None else None,
-            acting_for=str(acting_for.pk) if acting_for is not None else "",
-            action=action,
-            object_type=target._meta.label_lower if target is not None else "",
-            object_id=str(target.pk) if target is not None else "",
-            ip=actor.ip,
-            outcome=outcome,
-            details=details or {},
-            prev_hash=head.last_hash or GENESIS_HASH,
-        )
-        entry.hash = entry_hash(entry)
-        entry.save(force_insert=True)
-        head.last_seq = entry.seq
-        head.last_hash = entry.hash
-        head.save(update_fields=["last_seq", "last_hash"])
+        alone = _Batch()
+        alone.pending.append(entry)
+        alone.flush()
     return entry
 
 
@@ -92,27 +182,50 @@ def audited_service(action: str) -> Callable:
     """Run a service in one transaction; if it fails, record the refusal after rollback.
 
     The service records its own success (it knows the entity and the object).
+    The outermost service call holds the audit batch of everything it calls.
     """
 
     def decorate(fn: Callable) -> Callable:
         @functools.wraps(fn)
         def wrapper(*args, actor: Actor, **kwargs):
+            batch = _open_batch()
+            token = None
+            if batch is None:
+                batch = _Batch()
+                token = _BATCH.set(batch)
+            saved = batch.enter()
             try:
                 with transaction.atomic():
-                    return fn(*args, actor=actor, **kwargs)
-            except ApplicationError as exc:
-                outcome = Outcome.DENIED if exc.status in (401, 403) else Outcome.REJECTED
-                if not transaction.get_connection().needs_rollback:
-                    entity = kwargs.get("entity")
-                    audit_record(
-                        actor=actor,
-                        action=action,
-                        entity=entity if getattr(entity, "pk", None) else None,
-                        outcome=outcome,
-                        details={"code": exc.code, "fields": sorted(exc.fields)},
-                    )
+                    result = fn(*args, actor=actor, **kwargs)
+                    if token is not None:
+                        batch.flush()
+                        batch.open = False  # what runs after the commit writes its own rows
+                return result
+            except BaseException as exc:
+                batch.give_back(saved)
+                if token is not None:
+                    batch.open = False
+                if isinstance(exc, ApplicationError):
+                    _record_refusal(actor, action, kwargs.get("entity"), exc)
                 raise
+            finally:
+                batch.leave()
+                if token is not None:
+                    _BATCH.reset(token)
 
         return wrapper
 
     return decorate
+
+
+def _record_refusal(actor: Actor, action: str, entity, exc: ApplicationError) -> None:
+    if transaction.get_connection().needs_rollback:
+        return
+    outcome = Outcome.DENIED if exc.status in (401, 403) else Outcome.REJECTED
+    audit_record(
+        actor=actor,
+        action=action,
+        entity=entity if getattr(entity, "pk", None) else None,
+        outcome=outcome,
+        details={"code": exc.code, "fields": sorted(exc.fields)},
+    )

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from concejo.core.writes import Writes
 from concejo.outbox.handlers import batch_handler_for, handler_for
 from concejo.outbox.models import OutboxTask, TaskStatus
 
@@ -30,8 +31,13 @@ BACKOFF_MAX = dt.timedelta(hours=1)
 BATCH_SIZE = 200
 
 
-def outbox_enqueue(*, kind: str, payload: dict) -> OutboxTask:
-    task = OutboxTask.objects.create(kind=kind, payload=payload)
+def outbox_enqueue(*, kind: str, payload: dict, writes: Writes | None = None) -> OutboxTask:
+    """Queue a task; with `writes` its row is written when they are flushed."""
+    task = OutboxTask(kind=kind, payload=payload)
+    if writes is not None:
+        writes.insert(task, returning=True)
+    else:
+        task.save(force_insert=True)
     if settings.OUTBOX_MODE == "inline":
         transaction.on_commit(lambda: outbox_run(task_id=task.pk), robust=True)
     return task

@@ -10,11 +10,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 
-from concejo.audit.services import audit_chain_lock, audit_record, audited_service
+from concejo.audit.services import (
+    audit_chain_lock,
+    audit_queue_into,
+    audit_record,
+    audited_service,
+)
 from concejo.core.actors import Actor
 from concejo.core.counters import next_number
 from concejo.core.errors import Conflict, PermissionDenied, ValidationFailed, field_error
 from concejo.core.text import normalise
+from concejo.core.writes import Writes
 from concejo.deadlines.computation import filing_effective_time
 from concejo.deadlines.selectors import calendar_for
 from concejo.organization.models import Entity, Office, Role, Unit
@@ -197,20 +203,23 @@ def registry_entry_create(
         entry_id = uuid.uuid4()
         # The entity's writers are serialised from here on, so the filing time
         # is taken in the same order as the numbers (art. 16: order of arrival).
+        # Until the commit only three statements run: the two locks and the rows.
         audit_chain_lock(entity)
         filed_at = filed_at or timezone.now()
         effective_at = filing_effective_time(filed_at=filed_at, calendar=calendar)
         year = timezone.localtime(filed_at).year
         number = next_number(RegistryCounter, entity=entity, direction=direction, year=year)
         code = registry_code(direction, year, number)
+        writes = Writes()
         receipt = document_issue(
             entity=entity,
             kind=RECEIPT_KIND,
             title=_("Justificante de registro %(code)s") % {"code": code},
             source_type=RegistryEntry._meta.label_lower,
             source_id=str(entry_id),
+            writes=writes,
         )
-        entry = RegistryEntry.objects.create(
+        entry = RegistryEntry(
             id=entry_id,
             receipt=receipt,
             entity=entity,
@@ -239,35 +248,46 @@ def registry_entry_create(
             current_unit=destination_unit if direction == Direction.IN else None,
             search_text=normalise(" ".join([subject, summary, expone, solicita])),
         )
-        RegistryInterested.objects.bulk_create(
-            RegistryInterested(
-                entry=entry,
-                person=person,
-                position=i,
-                role=InterestedRole.APPLICANT if i == 1 else InterestedRole.INTERESTED,
+        writes.insert(entry)
+        writes.insert(
+            *(
+                RegistryInterested(
+                    entry=entry,
+                    person=person,
+                    position=i,
+                    role=InterestedRole.APPLICANT if i == 1 else InterestedRole.INTERESTED,
+                )
+                for i, person in enumerate(interested, 1)
             )
-            for i, person in enumerate(interested, 1)
         )
-        RegistryAttachment.objects.bulk_create(
-            RegistryAttachment(
-                entry=entry, position=i, name=a.name, size=a.size, mime_type=a.mime_type,
-                sha256=a.sha256, validity=a.validity, file=path,
+        writes.insert(
+            *(
+                RegistryAttachment(
+                    entry=entry, position=i, name=a.name, size=a.size, mime_type=a.mime_type,
+                    sha256=a.sha256, validity=a.validity, file=path,
+                )
+                for i, (a, path) in enumerate(zip(checked, paths, strict=True), 1)
             )
-            for i, (a, path) in enumerate(zip(checked, paths, strict=True), 1)
         )  # fmt: skip
         if direction == Direction.IN:
-            RegistryMovement.objects.create(
-                entry=entry, action=MovementAction.DELIVERED, to_unit=destination_unit,
-                author=actor.label,
+            writes.insert(
+                RegistryMovement(
+                    entry=entry, action=MovementAction.DELIVERED, to_unit=destination_unit,
+                    author=actor.label,
+                )
             )  # fmt: skip
-        outbox_enqueue(kind="verification.render", payload={"document": str(entry.receipt_id)})
+        outbox_enqueue(
+            kind="verification.render", payload={"document": str(receipt.pk)}, writes=writes
+        )
         audit_record(
             actor=actor,
             action="registry.entry.create",
             entity=entity,
             target=entry,
-            details={"registry_code": entry.registry_code, "attachments": len(checked)},
+            details={"registry_code": code, "attachments": len(checked)},
         )
+        audit_queue_into(writes)
+        writes.flush()
     except BaseException:
         stored.discard()
         raise

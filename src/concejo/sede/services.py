@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -112,6 +114,17 @@ def _discard(draft: ApplicationDraft) -> None:
 
 def draft_problems(draft: ApplicationDraft) -> dict[str, str]:
     """What stops the draft from being submitted, by field (empty: ready)."""
+    return _review(draft).problems
+
+
+@dataclass(frozen=True)
+class _Review:
+    version: ProcedureVersion
+    problems: dict[str, str]
+    acting: Person | None  # on whose behalf, when the citizen may act for them
+
+
+def _review(draft: ApplicationDraft) -> _Review:
     version = published_version(draft)
     problems: dict[str, str] = {}
     if version.form_schema:
@@ -136,7 +149,7 @@ def draft_problems(draft: ApplicationDraft) -> dict[str, str]:
         problems["notification_channel"] = _(
             "%(n)s está obligado a relacionarse electrónicamente (art. 14.2): no puede elegir papel."
         ) % {"n": acting.display_name}
-    return problems
+    return _Review(version, problems, acting)
 
 
 @audited_service("sede.application.submit")
@@ -152,17 +165,13 @@ def application_submit(*, actor: Actor, draft: ApplicationDraft) -> RegistryEntr
     )
     if draft.user_id != actor.user.pk:
         raise NotFound(_("No existe ese borrador."))
-    problems = draft_problems(draft)
-    if problems:
+    review = _review(draft)
+    if review.problems:
         raise ValidationFailed(
             _("La solicitud está incompleta: revise los datos marcados."),
-            code="incomplete_application", fields=problems,
+            code="incomplete_application", fields=review.problems,
         )  # fmt: skip
-    version = published_version(draft)
-    options = {
-        p.id_number: p for p in acting_options(draft.user, draft.entity, draft.procedure.sia_code)
-    }
-    acting = options[draft.acting_for]
+    version, acting = review.version, review.acting
     own = my_persons(draft.user).filter(entity=draft.entity).first()
     representative = own if own is not None and own.pk != acting.pk else None
     if draft.notification_channel in ("electronic", "postal") and (

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from concejo.core.csv_codes import new_csv_code
 from concejo.core.filetypes import extension_for
+from concejo.core.writes import Writes
 from concejo.signatures.seal import seal_pdf
 from concejo.verification.models import IssuedDocument
 from concejo.verification.renderers import renderer_for
@@ -33,13 +34,14 @@ def document_issue(
     source_type: str,
     source_id: str,
     mime_type: str = "application/pdf",
+    writes: Writes | None = None,
 ) -> IssuedDocument:
     """Give a document its CSV code; its content is rendered after commit (outbox).
 
     With 120 random bits a repeated code is not a practical event; the unique
-    constraint still guards it.
+    constraint still guards it. With `writes` the row is queued there.
     """
-    return IssuedDocument.objects.create(
+    document = IssuedDocument(
         entity=entity,
         csv_code=new_csv_code(),
         kind=kind,
@@ -49,6 +51,11 @@ def document_issue(
         issued_at=timezone.now(),
         mime_type=mime_type,
     )
+    if writes is not None:
+        writes.insert(document)
+    else:
+        document.save(force_insert=True)
+    return document
 
 
 def verification_url(document: IssuedDocument) -> str:

@@ -97,3 +97,44 @@ def test_refusals_are_recorded_in_the_entitys_chain(council):
         unit_create(actor=Actor(), entity=council, name="X", dir3_code="LA0000001", level="area")
     refusal = AuditEntry.objects.get(action="organization.unit.create")
     assert (refusal.entity, refusal.outcome) == (council, "denied")
+
+
+def test_a_service_writes_its_rows_at_its_end_and_a_failed_inner_service_gives_its_rows_back(
+    council,
+):
+    """The rows of one service call go out together; a nested refusal keeps the chain whole."""
+    from django.test.utils import CaptureQueriesContext
+
+    from concejo.audit.selectors import audit_chain_verify
+    from concejo.audit.services import audited_service
+    from concejo.core.errors import Conflict
+
+    actor = Actor(is_system=True)
+
+    @audited_service("test.inner")
+    def inner(*, actor, entity):
+        audit_record(actor=actor, action="test.inner.started", entity=entity)
+        raise Conflict("no", code="test_refused")
+
+    @audited_service("test.outer")
+    def outer(*, actor, entity):
+        audit_record(actor=actor, action="test.outer.first", entity=entity)
+        with pytest.raises(Conflict):
+            inner(actor=actor, entity=entity)
+        audit_record(actor=actor, action="test.outer.last", entity=entity)
+        # Nothing is written before the service ends.
+        assert not AuditEntry.objects.filter(action__startswith="test.").exists()
+
+    with CaptureQueriesContext(connection) as queries:
+        outer(actor=actor, entity=council)
+    # One INSERT of the three rows (with the head's update on PostgreSQL).
+    inserts = [q for q in queries.captured_queries if 'INSERT INTO "audit_auditentry"' in q["sql"]]
+    assert len(inserts) == 1
+    rows = list(AuditEntry.objects.filter(action__startswith="test.").order_by("seq"))
+    assert [(r.action, r.outcome) for r in rows] == [
+        ("test.outer.first", "success"),
+        ("test.inner", "rejected"),
+        ("test.outer.last", "success"),
+    ]
+    assert [r.seq for r in rows] == list(range(rows[0].seq, rows[0].seq + 3))
+    assert audit_chain_verify(chain=chain_key(council)) is None

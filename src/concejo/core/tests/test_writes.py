@@ -1,0 +1,86 @@
+"""A service's rows written together: one statement on PostgreSQL, the same rows everywhere."""
+
+import uuid
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from concejo.audit.models import AuditChainHead
+from concejo.core.writes import Writes
+from concejo.organization.models import Entity, Unit
+from concejo.outbox.models import OutboxTask
+
+
+def _entity(code: str) -> Entity:
+    return Entity(
+        name=f"Fundación {code}", entity_type="foundation", nif="G47000000",
+        dir3_code=code, ine_code="47186",
+    )  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_of_several_tables_and_an_update_are_written_in_one_statement():
+    AuditChainHead.objects.create(chain="prueba", last_seq=1, last_hash="a" * 64)
+    entity = _entity("LA0000001")
+    # The child is queued before its parent: foreign keys are checked at the commit.
+    unit = Unit(
+        entity=entity, name="Registro", dir3_code="LA0000002", level="service",
+        valid_from=timezone.localdate(),
+    )  # fmt: skip
+    tasks = [OutboxTask(kind="prueba", payload={"n": n, "texto": "añadido"}) for n in range(3)]
+    writes = Writes()
+    writes.insert(unit)
+    writes.insert(entity)
+    writes.insert(*tasks, returning=True)
+    writes.update(AuditChainHead, "prueba", last_seq=2, last_hash="b" * 64)
+    assert len(writes) == 4
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        writes.flush()
+    assert len(writes) == 0
+    statements = [q for q in queries.captured_queries if q["sql"] not in ("BEGIN", "COMMIT")]
+    assert len(statements) == (1 if connection.vendor == "postgresql" else 4)
+
+    assert Unit.objects.get(pk=unit.pk).entity_id == entity.pk
+    assert Entity.objects.get(pk=entity.pk).created_at is not None  # auto_now_add ran
+    assert all(task.pk is not None for task in tasks)
+    assert [t.payload for t in OutboxTask.objects.filter(pk__in=[t.pk for t in tasks]).order_by("pk")] == [
+        {"n": n, "texto": "añadido"} for n in range(3)
+    ]  # fmt: skip
+    assert AuditChainHead.objects.get(chain="prueba").last_seq == 2
+    assert not unit._state.adding
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_flush_leaves_nothing_behind():
+    Entity.objects.create(
+        name="Existente", entity_type="foundation", nif="G47000001", dir3_code="LA0000003",
+        ine_code="47186",
+    )  # fmt: skip
+    task = OutboxTask(kind="prueba", payload={})
+    clash = _entity("LA0000003")  # the DIR3 code is already taken
+    writes = Writes()
+    writes.insert(task, returning=True)
+    writes.insert(clash)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        writes.flush()
+    assert not OutboxTask.objects.filter(kind="prueba").exists()
+    assert not Entity.objects.filter(pk=clash.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_several_groups_get_their_keys_back_in_order():
+    first = [OutboxTask(kind="a", payload={"n": n}) for n in range(3)]
+    second = [AuditChainHead(chain=str(uuid.uuid4()))]  # a key given by the caller
+    third = [OutboxTask(kind="b", payload={"n": n}) for n in range(2)]
+    writes = Writes()
+    writes.insert(*first, returning=True)
+    writes.insert(*second)
+    writes.insert(*third, returning=True)
+    with transaction.atomic():
+        writes.flush()
+    for task in first + third:
+        assert OutboxTask.objects.get(pk=task.pk).payload == task.payload
+        assert OutboxTask.objects.get(pk=task.pk).kind == task.kind
+    assert AuditChainHead.objects.filter(chain=second[0].chain).exists()
