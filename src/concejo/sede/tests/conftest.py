@@ -34,3 +34,17 @@ def sede(council, registry_setup):
     lucia = PersonFactory(entity=council, first_name="Lucía", last_name_1="Fernández", user=user)
     return {"entity": council, "procedure": version.procedure, "user": user, "lucia": lucia}
 
+
+@pytest.fixture
+def oidc_provider(settings):
+    """A real OpenID provider on loopback, configured as the sede's identity provider."""
+    from concejo.sede.tests.oidc_provider import LoopbackOidcProvider
+
+    provider = LoopbackOidcProvider().start()
+    settings.OIDC_ISSUER = provider.issuer
+    settings.OIDC_CLIENT_ID = provider.client_id
+    settings.OIDC_CLIENT_SECRET = provider.client_secret
+    settings.OIDC_TIMEOUT = 5
+    settings.SITE_URL = "http://testserver"  # where the provider sends the browser back
+    yield provider
+    provider.stop()
