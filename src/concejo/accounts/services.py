@@ -1,9 +1,11 @@
-"""Writes of account security: enrol and check the second factor, close every session."""
+"""Writes of accounts: citizens signing in through an identity provider, and account
+security (enrol and check the second factor, close every session)."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import transaction
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,6 +14,7 @@ from concejo.accounts.models import AccountSecurity
 from concejo.audit.services import audit_record, audited_service
 from concejo.core.actors import Actor
 from concejo.core.errors import Conflict, PermissionDenied, ValidationFailed
+from concejo.organization.models import Entity
 
 SESSION_EPOCH = "security_epoch"
 PENDING_USER = "two_factor_pending_user"
@@ -131,3 +134,83 @@ def two_factor_reset(*, actor: Actor, user, reason: str) -> AccountSecurity:
             details={"user": user.get_username(), "reason": reason.strip()[:500]},
         )  # fmt: skip
     return security
+
+
+CITIZEN_USERNAME = "ciudadano-{}"
+
+
+def _citizen_account(*, actor: Actor, identity: dict[str, str], known_ids: set):
+    """The account the document already belongs to, or a new one without a password."""
+    user_model = get_user_model()
+    if len(known_ids) > 1:
+        raise Conflict(
+            _("Su documento está asociado a varias cuentas. Diríjase al ayuntamiento."),
+            code="several_accounts",
+        )
+    if known_ids:
+        user = user_model.objects.get(pk=next(iter(known_ids)))
+        if not user.is_active:
+            raise PermissionDenied(_("Su cuenta está desactivada."), code="account_disabled")
+        if user.is_staff or user.is_superuser:
+            # Employees' accounts have their own sign-in (and second factor).
+            raise PermissionDenied(
+                _("Su documento está asociado a una cuenta de empleado."), code="employee_account"
+            )
+        return user, False
+    username = CITIZEN_USERNAME.format(identity["id_number"].lower())
+    try:
+        with transaction.atomic():
+            user = user_model.objects.create_user(
+                username=username,
+                password=None,  # unusable: this account only signs in through the provider
+                first_name=identity.get("first_name") or identity.get("business_name", "")[:150],
+                last_name=" ".join(
+                    p for p in (identity.get("last_name_1"), identity.get("last_name_2")) if p
+                )[:150],
+                email=identity.get("email", ""),
+                is_staff=False,
+            )
+    except IntegrityError as exc:  # the same citizen signing in twice at once, or a taken name
+        raise Conflict(
+            _("No se ha podido preparar su cuenta. Vuelva a intentarlo."), code="account_conflict"
+        ) from exc
+    audit_record(
+        actor=Actor.sede(user, ip=actor.ip), action="accounts.citizen.create", target=user,
+        details={"username": username},
+    )  # fmt: skip
+    return user, True
+
+
+@audited_service("accounts.citizen.sign_in")
+def citizen_sign_in(*, actor: Actor, entity: Entity, identity: dict[str, str], provider: str):
+    """The account of whoever an identity provider vouched for, ready to log in.
+
+    `identity` holds a checked document (kind, id_type, id_number) and the names
+    and e-mail the provider gave. The interesado is found or created in `entity`,
+    every interesado with that document and no account yet (in any entity) is
+    linked to the account, and the account is created when the document had
+    none. All of it in one transaction: a refusal leaves nothing behind.
+    """
+    from concejo.people import services as people
+    from concejo.people.models import Person
+
+    same_document = Person.objects.filter(
+        id_type=identity["id_type"], id_number=identity["id_number"]
+    )
+    known_ids = set(same_document.exclude(user=None).values_list("user_id", flat=True))
+    user, created = _citizen_account(actor=actor, identity=identity, known_ids=known_ids)
+    signed_in = Actor.sede(user, ip=actor.ip)
+    person = people.person_find_or_create(actor=signed_in, entity=entity, data=identity)
+    people.persons_link_user(
+        actor=signed_in, id_type=identity["id_type"], id_number=identity["id_number"], user=user
+    )
+    if Person.objects.filter(pk=person.pk).values_list("user_id", flat=True).get() != user.pk:
+        # Another sign-in with the same document created the interesado meanwhile.
+        raise Conflict(
+            _("No se ha podido preparar su cuenta. Vuelva a intentarlo."), code="account_conflict"
+        )
+    audit_record(
+        actor=signed_in, action="accounts.citizen.sign_in", entity=entity, target=person,
+        details={"provider": provider, "new_account": created},
+    )  # fmt: skip
+    return user

@@ -97,3 +97,29 @@ def check_production(
         problems.append("SECRET_KEY must be given in the environment (40+ random characters)")
     if problems:
         raise ImproperlyConfigured("; ".join(problems))
+
+
+def check_oidc(
+    *, issuer: str, client_id: str, client_secret: str, site_url: str, production: bool
+) -> None:
+    """OpenID Connect is either off (no OIDC_ISSUER) or fully configured.
+
+    Production also wants HTTPS for the provider and for the address the provider
+    sends citizens back to (SITE_URL), since codes and tokens travel there.
+    """
+    given = {
+        "OIDC_ISSUER": issuer,
+        "OIDC_CLIENT_ID": client_id,
+        "OIDC_CLIENT_SECRET": client_secret,
+    }
+    if not any(given.values()):
+        return
+    problems = [
+        f"{name} must be set with the other OIDC_ settings" for name, v in given.items() if not v
+    ]
+    if production and issuer and not issuer.startswith("https://"):
+        problems.append("OIDC_ISSUER must be an https:// address in production")
+    if production and not site_url.startswith("https://"):
+        problems.append("SITE_URL must be the sede's https:// address to sign in with OIDC")
+    if problems:
+        raise ImproperlyConfigured("; ".join(problems))

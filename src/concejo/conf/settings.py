@@ -11,6 +11,7 @@ import dj_database_url
 
 from concejo.conf.environment import (
     REPO_ROOT,
+    check_oidc,
     check_production,
     data_dir,
     env_bool,
@@ -287,6 +288,32 @@ NOTIFICATION_EXPIRY_CUTOFF = env_str("NOTIFICATION_EXPIRY_CUTOFF", "end_of_day")
 
 # The sede's demo identity provider (choose a demo citizen to sign in): never in production.
 DEMO_IDENTITY = env_bool("DEMO_IDENTITY", not PRODUCTION) and not PRODUCTION
+
+# Citizens' sign-in through an OpenID Connect provider (e.g. a Cl@ve bridge); off
+# without OIDC_ISSUER. The claims name where the provider puts each piece of identity.
+OIDC_ISSUER = env_str("OIDC_ISSUER", "").rstrip("/")
+OIDC_CLIENT_ID = env_str("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET", "")
+OIDC_SCOPES = env_str("OIDC_SCOPES", "openid profile email")
+OIDC_NIF_CLAIM = env_str("OIDC_NIF_CLAIM", "nif")
+OIDC_GIVEN_NAME_CLAIM = env_str("OIDC_GIVEN_NAME_CLAIM", "given_name")
+OIDC_SURNAME1_CLAIM = env_str("OIDC_SURNAME1_CLAIM", "family_name")
+OIDC_SURNAME2_CLAIM = env_str("OIDC_SURNAME2_CLAIM", "")
+OIDC_BUSINESS_NAME_CLAIM = env_str("OIDC_BUSINESS_NAME_CLAIM", "name")
+OIDC_EMAIL_CLAIM = env_str("OIDC_EMAIL_CLAIM", "email")
+OIDC_BUTTON_LABEL = env_str("OIDC_BUTTON_LABEL", "Cl@ve")
+OIDC_ALGORITHMS = env_list("OIDC_ALGORITHMS", ["RS256"])
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+# The entity (DIR3) whose register receives citizens signing in for the first time;
+# empty: the oldest top-level entity.
+OIDC_ENTITY = env_str("OIDC_ENTITY", "")
+check_oidc(
+    issuer=OIDC_ISSUER,
+    client_id=OIDC_CLIENT_ID,
+    client_secret=OIDC_CLIENT_SECRET,
+    site_url=SITE_URL,
+    production=PRODUCTION,
+)
 
 # Online payment of taxes: the gateway class (sectors/revenue/gateways.py). The embedded
 # mode's demo gateway refuses to run in production; "" turns online payment off.

@@ -3,6 +3,11 @@ scripts, no framing, no MIME sniffing, a strict referrer and permissions policy.
 
 from __future__ import annotations
 
+import functools
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
 STRICT_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
@@ -23,27 +28,34 @@ PRIVATE_PATHS = (
 )
 
 
-def _tile_origin() -> str:
-    """The map tile server's origin, which the sede's maps load images from."""
-    from urllib.parse import urlsplit
+def _origin(url: str) -> str:
+    """The scheme and host of an address, or "" when it has none."""
 
-    from django.conf import settings
-
-    parts = urlsplit(getattr(settings, "MAP_TILE_URL", ""))
+    parts = urlsplit(url or "")
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+@functools.lru_cache(maxsize=4)
+def _strict_csp(tile_url: str, issuer: str) -> str:
+    """The pages' policy, opened to the map tile server (the sede's maps load images from
+    it) and to the citizens' identity provider (signing out posts a form that ends there)."""
+    tiles, provider = _origin(tile_url), _origin(issuer)
+    return STRICT_CSP.replace(
+        "img-src 'self' data:", f"img-src 'self' data: {tiles}".strip()
+    ).replace("form-action 'self'", f"form-action 'self' {provider}".strip())
 
 
 class SecurityHeadersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        tiles = _tile_origin()
-        self.strict = STRICT_CSP.replace(
-            "img-src 'self' data:", f"img-src 'self' data: {tiles}".strip()
-        )
 
     def __call__(self, request):
         response = self.get_response(request)
-        csp = DOCS_CSP if request.path.startswith(DOCS_PATHS) else self.strict
+        csp = (
+            DOCS_CSP
+            if request.path.startswith(DOCS_PATHS)
+            else _strict_csp(getattr(settings, "MAP_TILE_URL", ""), settings.OIDC_ISSUER)
+        )
         if request.path.startswith("/admin/"):
             # Django's admin uses a few inline scripts of its own.
             csp = csp.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")

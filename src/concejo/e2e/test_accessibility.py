@@ -11,7 +11,7 @@ from concejo.organization.tests.factories import UserFactory
 from concejo.people.tests.factories import PersonFactory
 from concejo.procedures import services as procedures
 from concejo.procedures.tests.factories import content
-from concejo.sede.tests.test_apply import SCHEMA
+from concejo.sede.tests.conftest import SCHEMA
 
 pytestmark = pytest.mark.django_db(transaction=True)
 AXE = Path(settings.REPO_ROOT) / "var" / "npm" / "node_modules" / "axe-core" / "axe.min.js"

@@ -17,7 +17,7 @@ from concejo.procedures import services as procedures
 from concejo.procedures.tests.factories import content
 from concejo.registry.models import RegistryEntry
 from concejo.registry.tests.conftest import PDF
-from concejo.sede.tests.test_apply import SCHEMA
+from concejo.sede.tests.conftest import SCHEMA
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "Una-clave-larga-1"

@@ -28,6 +28,11 @@ def entity_get_by_dir3(dir3_code: str, *, field: str = "entity") -> Entity:
     return entity
 
 
+def entity_main() -> Entity | None:
+    """The oldest active top-level entity (the council, where there is one)."""
+    return entity_list().filter(parent__isnull=True).order_by("created_at", "id").first()
+
+
 def unit_list(*, entity: Entity) -> QuerySet[Unit]:
     return Unit.objects.filter(entity=entity).select_related("parent", "entity")
 

@@ -33,9 +33,13 @@ def _check(validator, value: str, label: str, field: str) -> str:
         ) from exc
 
 
+def _compact(value: str) -> str:
+    return (value or "").strip().upper().replace("-", "").replace(" ", "").replace(".", "")
+
+
 def clean_identifier(kind: str, id_type: str, value: str, *, field: str = "id_number") -> str:
     """The normalised number, or a ValidationFailed naming the field."""
-    raw = (value or "").strip().upper().replace("-", "").replace(" ", "").replace(".", "")
+    raw = _compact(value)
     if not raw:
         raise field_error(field, _("Este campo es obligatorio."), code="required")
     if kind == PersonKind.LEGAL and id_type != IdType.CIF:
@@ -68,3 +72,22 @@ def clean_identifier(kind: str, id_type: str, value: str, *, field: str = "id_nu
             )
         return raw
     raise field_error("id_type", _("Tipo de documento no válido."), code="invalid_choice")
+
+
+def identify(value: str, *, field: str = "id_number") -> tuple[str, str, str]:
+    """(kind, id_type, number) of a Spanish tax identifier given alone: NIF, NIE or CIF.
+
+    Used where only the number is known (an identity provider's claim); the
+    number is then checked like any other with `clean_identifier`.
+    """
+    raw = _compact(value)
+    if raw.startswith("ES") and len(raw) == 11:  # the European form, ES12345678Z
+        raw = raw[2:]
+    first = raw[:1]
+    if first in ("X", "Y", "Z"):
+        kind, id_type = PersonKind.NATURAL, IdType.NIE
+    elif first.isalpha() and first not in ("K", "L", "M"):
+        kind, id_type = PersonKind.LEGAL, IdType.CIF
+    else:
+        kind, id_type = PersonKind.NATURAL, IdType.NIF
+    return kind, id_type, clean_identifier(kind, id_type, raw, field=field)

@@ -279,6 +279,27 @@ def representation_revoke(
     return representation
 
 
+@audited_service("people.person.link_user")
+def persons_link_user(*, actor: Actor, id_type: str, id_number: str, user) -> list[Person]:
+    """Give every interesado with this document (in any entity) and no account yet to `user`.
+
+    Only a sign-in that proved who holds the document (an identity provider) calls it.
+    """
+    found = list(
+        Person.objects.select_for_update()
+        .select_related("entity")
+        .filter(id_type=id_type, id_number=id_number, user__isnull=True)
+        .order_by("created_at", "id")
+    )
+    for person in found:
+        person.user = user
+        person.save(update_fields=["user", "updated_at"])
+        audit_record(
+            actor=actor, action="people.person.link_user", entity=person.entity, target=person
+        )
+    return found
+
+
 def person_find_or_create(*, actor: Actor, entity: Entity, data: dict[str, Any]) -> Person:
     """The entity's interesado with that document, created from `data` if new.
 

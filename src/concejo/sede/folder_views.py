@@ -1,7 +1,7 @@
 """The citizen's folder (carpeta ciudadana): notifications, with access and rejection.
 
-Sign-in here is the platform's own account login; the sede issue adds the
-pluggable identity (demo provider, OpenID Connect / Cl@ve) in front of it.
+Sign-in here is the platform's own account login, with the demo identity provider
+(apply_views) and the OpenID Connect one (oidc_views) offered on the same page.
 """
 
 from __future__ import annotations
@@ -55,6 +55,8 @@ class FolderLogin(auth_views.LoginView):
         context["now"] = timezone.localtime()
         if settings.DEMO_IDENTITY:
             context["demo_people"] = demo_people()
+        if settings.OIDC_ISSUER:
+            context["oidc_label"] = settings.OIDC_BUTTON_LABEL
         return context
 
 

@@ -1,7 +1,6 @@
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from concejo.sede import apply_views, folder_views, views
+from concejo.sede import apply_views, folder_views, oidc_views, views
 
 app_name = "sede"
 
@@ -10,6 +9,8 @@ urlpatterns = [
     path("carpeta/", apply_views.folder_home, name="folder"),
     path("carpeta/entrar/", folder_views.FolderLogin.as_view(), name="folder-login"),
     path("carpeta/entrar/demo/", apply_views.demo_login, name="demo-login"),
+    path("carpeta/entrar/oidc/", oidc_views.oidc_start, name="oidc-start"),
+    path(oidc_views.CALLBACK.lstrip("/"), oidc_views.oidc_callback, name="oidc-callback"),
     path("carpeta/tributos/", include("concejo.sectors.revenue.sede_urls")),
     path("carpeta/solicitudes/<uuid:draft_id>/", apply_views.draft_page, name="draft"),
     path(
@@ -24,11 +25,7 @@ urlpatterns = [
         name="receipt",
     ),
     path("carpeta/expedientes/<uuid:case_id>/", apply_views.folder_case, name="folder-case"),
-    path(
-        "carpeta/salir/",
-        auth_views.LogoutView.as_view(next_page="/carpeta/entrar/"),
-        name="folder-logout",
-    ),
+    path("carpeta/salir/", oidc_views.folder_logout, name="folder-logout"),
     path("carpeta/notificaciones/", folder_views.notification_list, name="folder-notifications"),
     path(
         "carpeta/notificaciones/<uuid:notification_id>/",

@@ -10,39 +10,11 @@ from concejo.core.actors import Actor
 from concejo.organization.tests.factories import UserFactory
 from concejo.people.services import representation_grant
 from concejo.people.tests.factories import PersonFactory
-from concejo.procedures import services as procedures
-from concejo.procedures.tests.factories import content
 from concejo.registry.models import RegistryEntry
 from concejo.registry.tests.conftest import PDF
 from concejo.sede.models import ApplicationDraft
 
 pytestmark = pytest.mark.django_db
-
-SCHEMA = {
-    "type": "object",
-    "required": ["emplazamiento", "presupuesto"],
-    "properties": {
-        "emplazamiento": {"type": "string", "title": "Emplazamiento de la obra"},
-        "presupuesto": {"type": "number", "minimum": 0, "title": "Presupuesto (€)"},
-        "elemento": {"enum": ["cocina", "baño"]},
-    },
-}
-
-
-@pytest.fixture
-def sede(council, registry_setup):
-    version = procedures.procedure_create(
-        actor=Actor.system(), entity=council, sia_code="2045001",
-        **content(council, responsible_unit=registry_setup["licences"], form_schema=SCHEMA,
-                  required_documents=[
-                      {"name": "Presupuesto detallado", "mandatory": True, "accepted_formats": ["pdf"]},
-                      {"name": "Plano de situación", "mandatory": True, "accepted_formats": ["pdf"]},
-                  ]),
-    )  # fmt: skip
-    procedures.procedure_publish(actor=Actor.system(), procedure=version.procedure)
-    user = UserFactory(username="lucia", is_staff=False)
-    lucia = PersonFactory(entity=council, first_name="Lucía", last_name_1="Fernández", user=user)
-    return {"entity": council, "procedure": version.procedure, "user": user, "lucia": lucia}
 
 
 def sign_in(client, person):
