@@ -24,6 +24,7 @@ from concejo.deadlines.computation import deadline_compute
 from concejo.deadlines.selectors import calendar_for
 from concejo.organization.models import Entity, Role
 from concejo.organization.selectors import require_role
+from concejo.sectors.cleaning.addresses import number_key, street_key, street_type_of
 from concejo.sectors.cleaning.models import (
     District,
     Report,
@@ -151,6 +152,7 @@ class NewReport:
     longitude: object
     description: str
     address: str = ""
+    address_id: str = ""
     attributes: dict = field(default_factory=dict)
     email: str = ""
     first_name: str = ""
@@ -159,6 +161,38 @@ class NewReport:
     media_url: str = ""
     photo: bytes | None = None
     reporter_user: object = None
+
+
+def _place(entity: Entity, data: NewReport):
+    """Where the report is: its point, its gazetteer address if any, and the address as text.
+
+    Latitude and longitude, when given, are the place; an `address_id` is then
+    still checked and kept, and the typed address is kept as text. Without
+    them the place is the gazetteer address named by `address_id` or matched
+    from the typed address.
+    """
+    from concejo.sectors.cleaning.selectors import address_get, address_match
+
+    typed = (data.address or "").strip()
+    street = address_get(entity, data.address_id) if (data.address_id or "").strip() else None
+    given_lat, given_lon = str(data.latitude or "").strip(), str(data.longitude or "").strip()
+    if given_lat or given_lon:
+        lat = _coordinate(given_lat, "lat", -90, 90) if given_lat else None
+        lon = _coordinate(given_lon, "long", -180, 180) if given_lon else None
+        if lat is None or lon is None:
+            raise field_error(
+                "long" if lon is None else "lat", _("Indique la latitud y la longitud, las dos."),
+                code="invalid_location",
+            )  # fmt: skip
+        return lat, lon, street, typed or (street.label if street else "")
+    if street is None and typed:
+        street = address_match(entity, typed)
+    if street is None:
+        raise field_error(
+            "lat", _("Indique el lugar: latitud y longitud, o una dirección del callejero."),
+            code="required",
+        )  # fmt: skip
+    return street.latitude, street.longitude, street, street.label
 
 
 def _route(category: ServiceCategory, district: District):
@@ -187,8 +221,7 @@ def report_create(*, actor: Actor, entity: Entity, data: NewReport, source: str)
     category = data.category
     if category.entity_id != entity.pk or not category.active:
         raise field_error("service_code", _("Categoría desconocida."), code="unknown_category")
-    lat = _coordinate(data.latitude, "lat", -90, 90)
-    lon = _coordinate(data.longitude, "long", -180, 180)
+    lat, lon, street, address = _place(entity, data)
     district = district_at(entity, float(lat), float(lon))
     if district is None:
         raise field_error(
@@ -224,8 +257,8 @@ def report_create(*, actor: Actor, entity: Entity, data: NewReport, source: str)
         number = next_number(ReportCounter, entity=entity, year=year)
         report = Report.objects.create(
             entity=entity, tracking_number=f"AV-{year}-{number:06d}", token=secrets.token_hex(16),
-            category=category, latitude=lat, longitude=lon, address=(data.address or "")[:250],
-            district=district, description=description, attributes=attributes,
+            category=category, latitude=lat, longitude=lon, address=address[:250],
+            street_address=street, district=district, description=description, attributes=attributes,
             media_url=(data.media_url or "")[:500], reporter_user=data.reporter_user,
             email=data.email, first_name=data.first_name[:100], last_name=data.last_name[:150],
             phone=data.phone[:20], source=source[:100], unit=unit, crew=crew, due_at=due_at,
@@ -458,7 +491,7 @@ def report_split(
     *, actor: Actor, report: Report, category: ServiceCategory, description: str
 ) -> Report:
     """Triage: one report that describes two problems becomes two (same place and reporter)."""
-    report = Report.objects.select_related("entity", "district").get(pk=report.pk)
+    report = Report.objects.select_related("entity", "district", "street_address").get(pk=report.pk)
     require_role(actor, report.entity, *WORKERS)
     if report.status in OPEN311_CLOSED:
         raise Conflict(_("Un aviso cerrado no se divide."), code="invalid_split")
@@ -469,6 +502,7 @@ def report_split(
         data=NewReport(
             category=category, latitude=report.latitude, longitude=report.longitude,
             description=description, address=report.address, email=report.email,
+            address_id=report.street_address.address_id if report.street_address else "",
             first_name=report.first_name, last_name=report.last_name, phone=report.phone,
             reporter_user=report.reporter_user, media_url=report.media_url,
             attributes={k: v for k, v in (report.attributes or {}).items() if k in codes},
@@ -483,3 +517,121 @@ def report_split(
         text=_("Procede del aviso %(n)s") % {"n": report.tracking_number},
     )  # fmt: skip
     return new
+
+
+# -- The street gazetteer (callejero) ----------------------------------------------------
+
+ADDRESS_COLUMNS = ("address_id", "street_type", "street_name", "number", "postcode", "district",
+                   "lat", "long")  # fmt: skip
+POSTCODE = re.compile(r"^\d{5}$")
+
+
+def _address_row(line: int, row: dict, districts: dict, entity: Entity) -> dict:
+    """One CSV row of the gazetteer, checked; a refusal names the line and the column."""
+
+    def refuse(column: str, message: str):
+        raise field_error(
+            "file", _("Línea %(l)d, %(c)s: %(m)s") % {"l": line, "c": column, "m": message},
+            code="invalid_address_row",
+        )  # fmt: skip
+
+    value = {name: (row.get(name) or "").strip() for name in ADDRESS_COLUMNS}
+    if not value["address_id"] or len(value["address_id"]) > 40:
+        refuse("address_id", _("obligatorio, de hasta 40 caracteres."))
+    street_type = street_type_of(value["street_type"])
+    if street_type is None:
+        refuse("street_type", _("tipo de vía desconocido «%(t)s».") % {"t": value["street_type"]})
+    if (
+        not value["street_name"]
+        or len(value["street_name"]) > 150
+        or not street_key(value["street_name"])
+    ):
+        refuse("street_name", _("obligatorio, de hasta 150 caracteres."))
+    if not number_key(value["number"]) or len(value["number"]) > 12:
+        refuse("number", _("obligatorio, de hasta 12 caracteres."))
+    if not POSTCODE.match(value["postcode"]):
+        refuse("postcode", _("cinco cifras."))
+    point = []
+    for column, low, high in (("lat", -90, 90), ("long", -180, 180)):
+        try:
+            number = Decimal(value[column])
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite() or not low <= number <= high:
+            refuse(column, _("grados WGS84 con punto decimal."))
+        point.append(number.quantize(Decimal("0.000001")))
+    lat, lon = float(point[0]), float(point[1])
+    if value["district"]:
+        district = districts.get(value["district"])
+        if district is None:
+            refuse("district", _("no hay un distrito «%(d)s».") % {"d": value["district"]})
+        if not point_in(district.boundary, lat, lon):
+            refuse("lat", _("el punto no está dentro del distrito «%(d)s».") % {"d": district.code})
+    else:
+        district = next((d for d in districts.values() if point_in(d.boundary, lat, lon)), None)
+        if district is None:
+            refuse("lat", _("el punto está fuera del término municipal."))
+    return {
+        "address_id": value["address_id"], "street_type": street_type,
+        "street_name": value["street_name"], "number": value["number"],
+        "postcode": value["postcode"], "district": district, "latitude": point[0],
+        "longitude": point[1], "street_key": street_key(value["street_name"]),
+        "number_key": number_key(value["number"]),
+    }  # fmt: skip
+
+
+@audited_service("cleaning.addresses.load")
+def street_addresses_load(*, actor: Actor, entity: Entity, csv_text: str) -> dict:
+    """Load the street gazetteer from CSV (columns in ADDRESS_COLUMNS; "," or ";").
+
+    New `address_id`s are added and known ones updated in place, so reports keep
+    pointing at them; addresses missing from the file stay. All or nothing.
+    """
+    import csv
+    import io
+
+    from concejo.sectors.cleaning.models import StreetAddress
+
+    require_role(actor, entity)
+    text = (csv_text or "").lstrip("\ufeff")
+    header = text.split("\n", 1)[0]
+    reader = csv.DictReader(io.StringIO(text), delimiter=";" if ";" in header else ",")
+    missing = [c for c in ADDRESS_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise field_error(
+            "file", _("Faltan las columnas: %(c)s.") % {"c": ", ".join(missing)},
+            code="missing_columns",
+        )  # fmt: skip
+    districts = {d.code: d for d in District.objects.filter(entity=entity)}
+    rows, seen = [], set()
+    for line, row in enumerate(reader, start=2):
+        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+            continue
+        checked = _address_row(line, row, districts, entity)
+        if checked["address_id"] in seen:
+            raise field_error(
+                "file", _("Línea %(l)d, address_id: «%(a)s» está repetido.")
+                % {"l": line, "a": checked["address_id"]}, code="invalid_address_row",
+            )  # fmt: skip
+        seen.add(checked["address_id"])
+        rows.append(checked)
+    known = {
+        a.address_id: a for a in StreetAddress.objects.select_for_update().filter(entity=entity)
+    }
+    new = [StreetAddress(entity=entity, **r) for r in rows if r["address_id"] not in known]
+    changed = []
+    for row in rows:
+        address = known.get(row["address_id"])
+        if address is not None:
+            for name, value in row.items():
+                setattr(address, name, value)
+            changed.append(address)
+    StreetAddress.objects.bulk_create(new, batch_size=1000)
+    now = timezone.now()
+    for address in changed:
+        address.updated_at = now
+    fields = [n for n in rows[0] if n != "address_id"] + ["updated_at"] if rows else []
+    StreetAddress.objects.bulk_update(changed, fields, batch_size=1000)
+    counts = {"created": len(new), "updated": len(changed)}
+    audit_record(actor=actor, action="cleaning.addresses.load", entity=entity, details=counts)
+    return counts
