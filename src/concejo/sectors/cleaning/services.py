@@ -19,13 +19,14 @@ from django.utils.translation import gettext as _
 from concejo.audit.services import audit_chain_lock, audit_record, audited_service
 from concejo.core.actors import Actor
 from concejo.core.counters import next_number
-from concejo.core.errors import Conflict, ValidationFailed, field_error
+from concejo.core.errors import Conflict, ValidationFailed, field_error, require_choice
 from concejo.deadlines.computation import deadline_compute
 from concejo.deadlines.selectors import calendar_for
 from concejo.organization.models import Entity, Role
 from concejo.organization.selectors import require_role
 from concejo.sectors.cleaning.addresses import number_key, street_key, street_type_of
 from concejo.sectors.cleaning.models import (
+    Crew,
     District,
     Report,
     ReportCounter,
@@ -519,7 +520,234 @@ def report_split(
     return new
 
 
-# -- The street gazetteer (callejero) ----------------------------------------------------
+# -- Setting up the service: districts, categories, crews, routing rules, the gazetteer ------
+# Each is the entity administrator's (or a superuser's) and is audited; the admin calls them.
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist")
+
+
+def _required_text(value, name: str, length: int) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise field_error(name, _("Este campo es obligatorio."), code="required")
+    if len(text) > length:
+        raise field_error(
+            name, _("Admite como mucho %(n)d caracteres.") % {"n": length}, code="too_long"
+        )
+    return text
+
+
+def _own(entity: Entity, obj, name: str):
+    """A related row (unit, crew, district, category) must be the entity's own."""
+    if obj is not None and obj.entity_id != entity.pk:
+        raise field_error(name, _("Pertenece a otra entidad."), code="other_entity")
+    return obj
+
+
+def _code(value, name: str = "code") -> str:
+    code = (value or "").strip()
+    if not SLUG.match(code):
+        raise field_error(
+            name,
+            _(
+                "Use de 1 a 40 minúsculas sin tildes, cifras, «_» o «-» (empezando por letra o cifra)."
+            ),
+            code="invalid_code",
+        )
+    return code
+
+
+def _boundary(value) -> list:
+    """A ring of at least three [lat, long] points in WGS84 degrees."""
+    message = _("Indique una lista de al menos tres puntos [latitud, longitud] en grados WGS84.")
+    if not isinstance(value, list) or len(value) < 3:
+        raise field_error("boundary", message, code="invalid_boundary")
+    ring = []
+    for point in value:
+        if not (isinstance(point, list | tuple) and len(point) == 2):
+            raise field_error("boundary", message, code="invalid_boundary")
+        try:
+            lat, lon = float(point[0]), float(point[1])
+        except (TypeError, ValueError) as exc:
+            raise field_error("boundary", message, code="invalid_boundary") from exc
+        if isinstance(point[0], bool) or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise field_error("boundary", message, code="invalid_boundary")
+        ring.append([lat, lon])
+    return ring
+
+
+@audited_service("cleaning.district.save")
+def district_save(
+    *, actor: Actor, entity: Entity, code: str, name: str, boundary: list,
+    district: District | None = None,
+) -> District:  # fmt: skip
+    """Create a district, or change one (its code, name or boundary)."""
+    require_role(actor, entity)
+    values = {"code": _required_text(code, "code", 20), "name": _required_text(name, "name", 120),
+              "boundary": _boundary(boundary)}  # fmt: skip
+    taken = District.objects.filter(entity=entity, code=values["code"])
+    if taken.exclude(pk=district.pk if district else None).exists():
+        raise field_error("code", _("Ya hay un distrito con ese código."), code="duplicate")
+    return _save(actor, entity, District, district, values, "cleaning.district.save")
+
+
+def _save(actor: Actor, entity: Entity, model, obj, values: dict, action: str):
+    if obj is None:
+        obj = model.objects.create(entity=entity, **values)
+    else:
+        obj = model.objects.select_for_update().get(pk=obj.pk, entity=entity)
+        for name, value in values.items():
+            setattr(obj, name, value)
+        obj.save()
+    audit_record(actor=actor, action=action, entity=entity, target=obj)
+    return obj
+
+
+@audited_service("cleaning.crew.save")
+def crew_save(
+    *, actor: Actor, entity: Entity, name: str, shift: str = "", district: District | None = None,
+    active: bool = True, crew: Crew | None = None,
+) -> Crew:  # fmt: skip
+    require_role(actor, entity)
+    values = {"name": _required_text(name, "name", 120), "shift": (shift or "").strip()[:40],
+              "district": _own(entity, district, "district"), "active": bool(active)}  # fmt: skip
+    return _save(actor, entity, Crew, crew, values, "cleaning.crew.save")
+
+
+def clean_attribute_specs(value) -> list:
+    """The Open311 attributes of a category, as its service definition will list them."""
+
+    def refuse(message: str):
+        raise field_error("attributes", message, code="invalid_attributes")
+
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list):
+        refuse(_("Los atributos son una lista JSON de objetos."))
+    specs, codes = [], set()
+    for position, spec in enumerate(value, start=1):
+        if not isinstance(spec, dict):
+            refuse(_("El atributo %(n)d no es un objeto JSON.") % {"n": position})
+        code = str(spec.get("code", "")).strip()
+        if not SLUG.match(code) or code in codes:
+            refuse(_("El atributo %(n)d necesita un «code» propio (minúsculas, cifras, «_»).")
+                   % {"n": position})  # fmt: skip
+        codes.add(code)
+        if spec.get("datatype") not in DATATYPES:
+            refuse(_("El atributo «%(c)s» tiene un «datatype» desconocido (use %(d)s).")
+                   % {"c": code, "d": ", ".join(DATATYPES)})  # fmt: skip
+        values = spec.get("values") or []
+        listed = spec["datatype"] in ("singlevaluelist", "multivaluelist")
+        keys = [str(v.get("key", "")).strip() if isinstance(v, dict) else "" for v in values]
+        if listed and (not values or not all(keys) or len(set(keys)) != len(keys)
+                       or not all(str(v.get("name", "")).strip() for v in values)):  # fmt: skip
+            refuse(_("El atributo «%(c)s» es una lista: dé sus «values» con «key» distintas y «name».")
+                   % {"c": code})  # fmt: skip
+        if not isinstance(spec.get("order", position), int):
+            refuse(_("El «order» del atributo «%(c)s» debe ser un número entero.") % {"c": code})
+        specs.append({
+            "code": code, "datatype": spec["datatype"], "required": bool(spec.get("required")),
+            "variable": bool(spec.get("variable", True)),
+            "description": str(spec.get("description") or code).strip(),
+            "datatype_description": str(spec.get("datatype_description") or "").strip(),
+            "order": spec.get("order", position),
+            "values": [{"key": k, "name": str(v["name"]).strip()} for k, v in zip(keys, values, strict=True)]
+            if listed else [],
+        })  # fmt: skip
+    return specs
+
+
+@dataclass
+class CategoryData:
+    code: str
+    name: str
+    responsible_unit: object
+    sla_amount: int
+    sla_unit: str
+    description: str = ""
+    group: str = "Limpieza viaria"
+    keywords: str = ""
+    crew: Crew | None = None
+    attributes: list = field(default_factory=list)
+    active: bool = True
+
+
+@audited_service("cleaning.category.save")
+def category_save(
+    *, actor: Actor, entity: Entity, data: CategoryData, category: ServiceCategory | None = None
+) -> ServiceCategory:
+    """Create a category (an Open311 service) or change one; its code is its service_code."""
+    from concejo.sectors.cleaning.models import SlaUnit
+
+    require_role(actor, entity)
+    if data.responsible_unit is None:
+        raise field_error("responsible_unit", _("Este campo es obligatorio."), code="required")
+    require_choice(data.sla_unit, SlaUnit, "sla_unit")
+    if not isinstance(data.sla_amount, int) or not 1 <= data.sla_amount <= 365:
+        raise field_error("sla_amount", _("Indique un plazo entre 1 y 365."), code="invalid_amount")
+    values = {
+        "code": _code(data.code), "name": _required_text(data.name, "name", 120),
+        "description": (data.description or "").strip()[:500],
+        "group": _required_text(data.group, "group", 80),
+        "keywords": (data.keywords or "").strip()[:200],
+        "responsible_unit": _own(entity, data.responsible_unit, "responsible_unit"),
+        "crew": _own(entity, data.crew, "crew"), "sla_amount": data.sla_amount,
+        "sla_unit": data.sla_unit, "attributes": clean_attribute_specs(data.attributes),
+        "active": bool(data.active),
+    }  # fmt: skip
+    taken = ServiceCategory.objects.filter(entity=entity, code=values["code"])
+    if taken.exclude(pk=category.pk if category else None).exists():
+        raise field_error("code", _("Ya hay una categoría con ese código."), code="duplicate")
+    return _save(actor, entity, ServiceCategory, category, values, "cleaning.category.save")
+
+
+@audited_service("cleaning.category.delete")
+def category_delete(*, actor: Actor, entity: Entity, category: ServiceCategory) -> None:
+    """Only a category nobody has used goes away (with its rules); others are deactivated."""
+    require_role(actor, entity)
+    category = ServiceCategory.objects.select_for_update().get(pk=category.pk, entity=entity)
+    if category.reports.exists():
+        raise Conflict(
+            _("La categoría «%(c)s» tiene avisos y no se puede borrar: desactívela.")
+            % {"c": category.name},
+            code="category_in_use",
+        )
+    audit_record(actor=actor, action="cleaning.category.delete", entity=entity, target=category,
+                 details={"code": category.code})  # fmt: skip
+    category.rules.all().delete()
+    category.delete()
+
+
+@audited_service("cleaning.routing_rule.save")
+def routing_rule_save(
+    *, actor: Actor, entity: Entity, category: ServiceCategory, unit, district: District | None = None,
+    crew: Crew | None = None, rule: RoutingRule | None = None,
+) -> RoutingRule:  # fmt: skip
+    """Who takes a category's reports in a district (or in any district, without one)."""
+    require_role(actor, entity)
+    for name, value in (("category", category), ("unit", unit)):
+        if value is None:
+            raise field_error(name, _("Este campo es obligatorio."), code="required")
+    values = {"category": _own(entity, category, "category"), "unit": _own(entity, unit, "unit"),
+              "district": _own(entity, district, "district"), "crew": _own(entity, crew, "crew")}  # fmt: skip
+    same = RoutingRule.objects.filter(entity=entity, category=category, district=district)
+    if same.exclude(pk=rule.pk if rule else None).exists():
+        raise field_error(
+            "district", _("Ya hay una regla para esa categoría y ese distrito."), code="duplicate"
+        )
+    return _save(actor, entity, RoutingRule, rule, values, "cleaning.routing_rule.save")
+
+
+@audited_service("cleaning.routing_rule.delete")
+def routing_rule_delete(*, actor: Actor, entity: Entity, rule: RoutingRule) -> None:
+    """Reports already routed keep their unit and crew; new ones fall back to the next rule."""
+    require_role(actor, entity)
+    rule = RoutingRule.objects.select_for_update().get(pk=rule.pk, entity=entity)
+    audit_record(actor=actor, action="cleaning.routing_rule.delete", entity=entity, target=rule,
+                 details={"category": str(rule.category_id), "district": str(rule.district_id or "")})  # fmt: skip
+    rule.delete()
+
 
 ADDRESS_COLUMNS = ("address_id", "street_type", "street_name", "number", "postcode", "district",
                    "lat", "long")  # fmt: skip
