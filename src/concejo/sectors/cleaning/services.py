@@ -553,7 +553,7 @@ def _code(value, name: str = "code") -> str:
             _(
                 "Use de 1 a 40 minúsculas sin tildes, cifras, «_» o «-» (empezando por letra o cifra)."
             ),
-            code="invalid_code",
+            code="invalid_service_code",
         )
     return code
 
