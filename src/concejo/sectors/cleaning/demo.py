@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 # Four demo zones covering the municipality's extent, split at the Plaza Mayor
 # (41.652, -4.728); the real district boundaries come from the council's GIS.
 SOUTH, NORTH, WEST, EAST = 41.56, 41.72, -4.83, -4.63
@@ -31,12 +33,29 @@ CATEGORIES = [
 ]  # fmt: skip
 
 
+# A few real streets of Valladolid (approximate points; the address ids are made up
+# in the form of the council's portal codes): the gazetteer's CSV format, documented
+# in docs/architecture.md, and what `load_street_addresses` reads.
+ADDRESSES_CSV = Path(__file__).parent / "fixtures" / "callejero-demo.csv"
+
+
 def seed_cleaning(council) -> None:
+    from concejo.core.actors import Actor
+    from concejo.sectors.cleaning.models import ServiceCategory, StreetAddress
+    from concejo.sectors.cleaning.services import street_addresses_load
+
+    if not ServiceCategory.objects.filter(entity=council).exists():
+        _seed_setup(council)
+    if not StreetAddress.objects.filter(entity=council).exists():
+        street_addresses_load(
+            actor=Actor.system(), entity=council, csv_text=ADDRESSES_CSV.read_text("utf-8")
+        )
+
+
+def _seed_setup(council) -> None:
     from concejo.organization.models import Unit
     from concejo.sectors.cleaning.models import Crew, District, ServiceCategory
 
-    if ServiceCategory.objects.filter(entity=council).exists():
-        return
     unit = Unit.objects.get(entity=council, dir3_code="LA0007051")
     for code, name, boundary in ZONES:
         district = District.objects.create(entity=council, code=code, name=name, boundary=boundary)

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from concejo.core.models import BaseModel, EntityScopedModel, YearCounter
+from concejo.sectors.cleaning.addresses import StreetType
 
 
 class SlaUnit(models.TextChoices):
@@ -29,6 +30,41 @@ class District(EntityScopedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class StreetAddress(EntityScopedModel):
+    """A numbered address of the street gazetteer (callejero), loaded from the council's CSV."""
+
+    address_id = models.CharField(_("identificador (address_id)"), max_length=40)
+    street_type = models.CharField(_("tipo de vía"), max_length=15, choices=StreetType.choices)
+    street_name = models.CharField(_("nombre de la vía"), max_length=150)
+    number = models.CharField(_("número"), max_length=12)
+    postcode = models.CharField(_("código postal"), max_length=5)
+    district = models.ForeignKey(
+        District, verbose_name=_("distrito"), on_delete=models.PROTECT, related_name="addresses"
+    )
+    latitude = models.DecimalField(_("latitud"), max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(_("longitud"), max_digits=9, decimal_places=6)
+    # What an address typed by a neighbour is compared with (see addresses.py).
+    street_key = models.CharField(max_length=150, editable=False)
+    number_key = models.CharField(max_length=12, editable=False)
+
+    class Meta:
+        verbose_name = _("dirección del callejero")
+        verbose_name_plural = _("callejero")
+        ordering = ("entity", "street_key", "street_type", "number_key")
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "address_id"], name="street_address_once")
+        ]
+        indexes = [models.Index(fields=["entity", "street_key", "number_key"])]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """As the sede and Open311 show it: "Calle Santiago, 10"."""
+        return f"{StreetType(self.street_type).label} {self.street_name}, {self.number}"
 
 
 class Crew(EntityScopedModel):
@@ -97,7 +133,7 @@ class RoutingRule(EntityScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.category_id} · {self.district_id or '*'}"
+        return f"{self.category} · {self.district or _('todos los distritos')}"
 
 
 class WorkOrder(EntityScopedModel):
@@ -156,6 +192,10 @@ class Report(EntityScopedModel):
     latitude = models.DecimalField(_("latitud"), max_digits=9, decimal_places=6)
     longitude = models.DecimalField(_("longitud"), max_digits=9, decimal_places=6)
     address = models.CharField(_("dirección"), max_length=250, blank=True)
+    street_address = models.ForeignKey(
+        StreetAddress, verbose_name=_("dirección del callejero"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="reports",
+    )  # fmt: skip
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="reports")
     description = models.TextField(_("descripción"), max_length=4000)
     attributes = models.JSONField(_("atributos"), default=dict, blank=True)

@@ -166,7 +166,8 @@ def _iso(moment) -> str | None:
 FIELDS = (
     "tracking_number", "status", "status_notes", "category__name", "category__code",
     "description", "unit__name", "created_at", "updated_at", "due_at", "address", "latitude",
-    "longitude", "media_url", "has_photo", "entity__dir3_code",
+    "longitude", "media_url", "has_photo", "entity__dir3_code", "street_address__address_id",
+    "street_address__postcode",
 )  # fmt: skip
 
 
@@ -198,7 +199,8 @@ def _request(row: dict) -> dict:
         "description": row["description"], "agency_responsible": row["unit__name"],
         "service_notice": "", "requested_datetime": _iso(row["created_at"]),
         "updated_datetime": _iso(row["updated_at"]), "expected_datetime": _iso(row["due_at"]),
-        "address": row["address"], "address_id": "", "zipcode": "",
+        "address": row["address"], "address_id": row["street_address__address_id"] or "",
+        "zipcode": row["street_address__postcode"] or "",
         "lat": float(row["latitude"]), "long": float(row["longitude"]),
         "media_url": _media_url(row),
     }  # fmt: skip
@@ -283,18 +285,14 @@ def _create(request, fmt):
     category = ServiceCategory.objects.filter(entity=entity, code=code, active=True).first()
     if category is None:
         raise Open311Error(404, "service_code desconocido")
-    lat, lon = request.POST.get("lat", ""), request.POST.get("long", "")
-    if not (lat and lon):
-        detail = "lat y long son obligatorios"
-        if request.POST.get("address_string") or request.POST.get("address_id"):
-            detail += " (esta jurisdicción no geocodifica direcciones)"
-        raise Open311Error(400, detail)
     report = report_create(
         actor=Actor(api_application=key.application, ip=client_ip(request)), entity=entity,
         data=NewReport(
-            category=category, latitude=lat, longitude=lon,
+            category=category, latitude=request.POST.get("lat", ""),
+            longitude=request.POST.get("long", ""),
             description=request.POST.get("description", ""),
-            address=request.POST.get("address_string", ""), attributes=_attributes(request.POST),
+            address=request.POST.get("address_string", ""),
+            address_id=request.POST.get("address_id", ""), attributes=_attributes(request.POST),
             email=request.POST.get("email", "").strip(),
             first_name=request.POST.get("first_name", "").strip(),
             last_name=request.POST.get("last_name", "").strip(),

@@ -7,8 +7,11 @@ import statistics
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from concejo.sectors.cleaning.models import Report, ReportStatus
+from concejo.core.errors import field_error
+from concejo.sectors.cleaning.addresses import address_parse
+from concejo.sectors.cleaning.models import Report, ReportStatus, StreetAddress
 from concejo.sectors.cleaning.services import OPEN311_CLOSED
 
 OPEN = ~Q(status__in=OPEN311_CLOSED)
@@ -80,3 +83,54 @@ def dashboard(entity, since: dt.datetime | None = None) -> dict:
         "median_hours_to_fix": round(statistics.median(hours), 1) if hours else None,
         "overdue": reports.filter(OPEN, due_at__lt=timezone.now()).count(),
     }
+
+
+def address_get(entity, address_id: str) -> StreetAddress:
+    """The entity's gazetteer address with that public id (`unknown_address` otherwise)."""
+    found = StreetAddress.objects.filter(entity=entity, address_id=(address_id or "").strip())
+    address = found.first()
+    if address is None:
+        raise field_error(
+            "address_id",
+            _("No hay ninguna dirección «%(a)s» en el callejero.") % {"a": address_id},
+            code="unknown_address",
+        )
+    return address
+
+
+def _candidates(entity, text: str) -> QuerySet[StreetAddress]:
+    parsed = address_parse(text)
+    found = StreetAddress.objects.filter(entity=entity, street_key=parsed.street_key)
+    if parsed.street_type:
+        found = found.filter(street_type=parsed.street_type)
+    if parsed.number_key:
+        found = found.filter(number_key=parsed.number_key)
+    if parsed.postcode:
+        found = found.filter(postcode=parsed.postcode)
+    return found.order_by("street_type", "number_key")
+
+
+def address_match(entity, text: str) -> StreetAddress:
+    """The one gazetteer address a typed address names (see addresses.address_parse).
+
+    Case, accents, punctuation, particles and the street type's abbreviation do
+    not matter; a missing type or number matches any. None, or more than one,
+    is a refusal on the field `address_string`.
+    """
+    found = list(_candidates(entity, text)[:4]) if address_parse(text).street_key else []
+    if not found:
+        raise field_error(
+            "address_string",
+            _("«%(t)s» no está en el callejero: revise el tipo de vía, el nombre y el número, "
+              "o indique latitud y longitud.") % {"t": text},
+            code="address_not_found",
+        )  # fmt: skip
+    if len(found) > 1:
+        shown = "; ".join(a.label for a in found[:3]) + ("…" if len(found) > 3 else "")
+        raise field_error(
+            "address_string",
+            _("«%(t)s» puede ser más de una dirección (%(a)s): indique el tipo de vía y el número.")
+            % {"t": text, "a": shown},
+            code="address_ambiguous",
+        )  # fmt: skip
+    return found[0]
