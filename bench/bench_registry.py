@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import json
+import multiprocessing
 import os
 import statistics
 import subprocess
@@ -78,6 +79,82 @@ def _prefill(entity, unit, count: int, year: int) -> None:
     )
 
 
+def _sql_entry(entity, unit, person, year: int, i: int) -> None:
+    """The same rows as plain SQL: counter update, entry, interested, attachment."""
+    from django.db import connection, transaction
+
+    postgres = connection.vendor == "postgresql"
+    person_id = person.pk if postgres else person.pk.hex
+    entity_id = entity.pk if postgres else entity.pk.hex
+    unit_id = unit.pk if postgres else unit.pk.hex
+    now = "now()" if postgres else "datetime('now')"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE registry_registrycounter SET last_number = last_number + 1 "
+            "WHERE entity_id = %s AND direction = 'in' AND year = %s RETURNING last_number",
+            [entity_id, year],
+        )
+        number = cursor.fetchone()[0]
+        entry_id = uuid.uuid4()
+        entry_key = str(entry_id) if postgres else entry_id.hex
+        cursor.execute(
+            f"""INSERT INTO registry_registryentry (id, created_at, updated_at, entity_id,
+                direction, year, number, registry_code, filed_at, effective_at, subject,
+                summary, expone, solicita, channel, origin_code, origin_name,
+                destination_unit_id, destination_code, destination_name, form_data,
+                registered_by, current_unit_id, distribution_status, search_text)
+            VALUES (%s, {now}, {now}, %s, 'in', %s, %s, %s, {now}, {now}, %s, '', '', '',
+                'api', '', '', %s, '', '', '{{}}', 'bench', %s, 'pending', %s)""",
+            [entry_key, entity_id, year, number, f"{year}-E-{number:08d}", f"SQL {i}",
+             unit_id, unit_id, f"sql {i}"],
+        )  # fmt: skip
+        cursor.execute(
+            "INSERT INTO registry_registryinterested (entry_id, person_id, position, role) "
+            "VALUES (%s, %s, 1, 'applicant')",
+            [entry_key, person_id],
+        )
+        cursor.execute(
+            "INSERT INTO registry_registryattachment (entry_id, position, name, size, "
+            "mime_type, sha256, validity, file) VALUES (%s, 1, 'anexo.pdf', %s, "
+            "'application/pdf', %s, 'original', %s)",
+            [entry_key, len(PDF), "0" * 64, f"registry/sql-{year}-{number}.pdf"],
+        )
+
+
+WRITERS = 4
+
+
+def _concurrently(write, count: int) -> tuple[float, float, float]:
+    """`count` writes split over WRITERS forked processes; rate, p50 and p95 latency (ms)."""
+    from django.db import connections
+
+    connections.close_all()  # each child opens its own connection
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+
+    def child(index: int) -> None:
+        latencies = []
+        for i in range(index, count, WRITERS):
+            t0 = time.perf_counter()
+            write(i)
+            latencies.append(time.perf_counter() - t0)
+        connections.close_all()
+        queue.put(latencies)
+
+    processes = [ctx.Process(target=child, args=(n,)) for n in range(WRITERS)]
+    began = time.perf_counter()
+    for process in processes:
+        process.start()
+    latencies = [t for _ in processes for t in queue.get(timeout=600)]
+    for process in processes:
+        process.join(timeout=60)
+    elapsed = time.perf_counter() - began
+    if len(latencies) != count or any(p.exitcode != 0 for p in processes):
+        raise RuntimeError("a concurrent writer failed")
+    p50, p95 = _percentiles(latencies)
+    return count / elapsed, p50, p95
+
+
 def _setup():
     from django.utils import timezone
 
@@ -99,7 +176,7 @@ def _setup():
 
 def registry_throughput(options) -> list[Result]:
     from django.conf import settings
-    from django.db import connection, transaction
+    from django.db import connection
     from django.utils import timezone
 
     from concejo.core.actors import Actor
@@ -144,44 +221,23 @@ def registry_throughput(options) -> list[Result]:
     render_rate = rendered / (time.perf_counter() - began)
 
     # 3. Bare SQL floor: counter update + entry + interested + attachment, one transaction each.
-    person_id = people[0].pk if postgres else people[0].pk.hex
-    entity_id = entity.pk if postgres else entity.pk.hex
-    unit_id = unit.pk if postgres else unit.pk.hex
-    now = "now()" if postgres else "datetime('now')"
     began = time.perf_counter()
     for i in range(count):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE registry_registrycounter SET last_number = last_number + 1 "
-                "WHERE entity_id = %s AND direction = 'in' AND year = %s RETURNING last_number",
-                [entity_id, year],
-            )
-            number = cursor.fetchone()[0]
-            entry_id = uuid.uuid4()
-            entry_key = str(entry_id) if postgres else entry_id.hex
-            cursor.execute(
-                f"""INSERT INTO registry_registryentry (id, created_at, updated_at, entity_id,
-                    direction, year, number, registry_code, filed_at, effective_at, subject,
-                    summary, expone, solicita, channel, origin_code, origin_name,
-                    destination_unit_id, destination_code, destination_name, form_data,
-                    registered_by, current_unit_id, distribution_status, search_text)
-                VALUES (%s, {now}, {now}, %s, 'in', %s, %s, %s, {now}, {now}, %s, '', '', '',
-                    'api', '', '', %s, '', '', '{{}}', 'bench', %s, 'pending', %s)""",
-                [entry_key, entity_id, year, number, f"{year}-E-{number:08d}", f"SQL {i}",
-                 unit_id, unit_id, f"sql {i}"],
-            )  # fmt: skip
-            cursor.execute(
-                "INSERT INTO registry_registryinterested (entry_id, person_id, position, role) "
-                "VALUES (%s, %s, 1, 'applicant')",
-                [entry_key, person_id],
-            )
-            cursor.execute(
-                "INSERT INTO registry_registryattachment (entry_id, position, name, size, "
-                "mime_type, sha256, validity, file) VALUES (%s, 1, 'anexo.pdf', %s, "
-                "'application/pdf', %s, 'original', %s)",
-                [entry_key, len(PDF), "0" * 64, f"registry/{i}.pdf"],
-            )
+        _sql_entry(entity, unit, people[0], year, i)
     sql_rate = count / (time.perf_counter() - began)
+
+    # 3b. Both again with WRITERS processes at once (each with its own connection).
+    conc_rate, conc_p50, conc_p95 = _concurrently(
+        lambda i: registry_entry_create(
+            actor=actor, entity=entity, subject=f"Bench {i}", interested=[people[i % 50]],
+            attachments=[AttachmentInput("anexo.pdf", PDF)],
+        ),
+        count,
+    )  # fmt: skip
+    conc_sql_rate, _, _ = _concurrently(
+        lambda i: _sql_entry(entity, unit, people[0], year, count + i), count
+    )
+    outbox_drain(limit=100_000)
 
     # 4. HTTP API, 32 concurrent clients.
     http_rate, http_p50, http_p95, http_failures, http_count = _http_run(entity, options)
@@ -200,7 +256,15 @@ def registry_throughput(options) -> list[Result]:
         Result("registry: receipts rendered by outbox worker", f"{rendered} receipts", render_rate, "receipts/s"),
         Result("registry: receipts that failed to render (must be 0)", f"{count} receipts", render_failures, "errors"),
         Result("registry: bare SQL floor (1 writer)", label, sql_rate, "entries/s"),
-        Result("registry: service / SQL floor", label, 100 * service_rate / sql_rate, "%"),
+        Result("registry: service / SQL floor (1 writer)", label, 100 * service_rate / sql_rate, "%"),
+        Result(f"registry: service layer ({WRITERS} writers)", label, conc_rate, "entries/s"),
+        Result(f"registry: service layer p50 ({WRITERS} writers)", label, conc_p50, "ms"),
+        Result(f"registry: service layer p95 ({WRITERS} writers)", label, conc_p95, "ms"),
+        Result(f"registry: bare SQL floor ({WRITERS} writers)", label, conc_sql_rate, "entries/s"),
+        Result(
+            f"registry: service / SQL floor ({WRITERS} writers)", label,
+            100 * conc_rate / conc_sql_rate, "%",
+        ),
         Result(f"registry: HTTP API ({CLIENTS} clients)", f"{http_count} POSTs", http_rate, "entries/s"),
         Result(f"registry: HTTP API p50 ({CLIENTS} clients)", f"{http_count} POSTs", http_p50, "ms"),
         Result(f"registry: HTTP API p95 ({CLIENTS} clients)", f"{http_count} POSTs", http_p95, "ms"),

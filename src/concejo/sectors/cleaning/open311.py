@@ -95,9 +95,9 @@ def open311_view(fn):
 
 def _jurisdiction(request, key_entity: Entity | None = None) -> Entity:
     code = (request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id") or "").strip()
+    if key_entity is not None and (not code or code.upper() == key_entity.dir3_code.upper()):
+        return key_entity  # the key's own entity: already read with the key
     if not code:
-        if key_entity is not None:
-            return key_entity
         code = getattr(settings, "OPEN311_JURISDICTION", "")
     entities = Entity.objects.filter(active=True)
     entity = (
@@ -159,8 +159,8 @@ def service_definition(request, code, fmt):
     )
 
 
-def _iso(moment) -> str | None:
-    return timezone.localtime(moment).replace(microsecond=0).isoformat() if moment else None
+def _iso(moment, zone) -> str | None:
+    return moment.astimezone(zone).replace(microsecond=0).isoformat() if moment else None
 
 
 FIELDS = (
@@ -186,19 +186,26 @@ def _media_url(row: dict) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-LABELS = dict(ReportStatus.choices)
+def _requests(rows) -> list[dict]:
+    """Service requests as the spec lists them, from values() rows (up to a thousand a page).
+
+    The time zone and the status labels are looked up once per page, not per row.
+    """
+    zone = timezone.get_current_timezone()
+    labels = {value: str(label) for value, label in ReportStatus.choices}
+    return [_request(row, zone, labels) for row in rows]
 
 
-def _request(row: dict) -> dict:
-    """One service request as the spec lists it (from a values() row: no model objects)."""
+def _request(row: dict, zone, labels: dict[str, str]) -> dict:
     return {
         "service_request_id": row["tracking_number"],
         "status": "closed" if row["status"] in OPEN311_CLOSED else "open",
-        "status_notes": row["status_notes"] or str(LABELS[row["status"]]),
+        "status_notes": row["status_notes"] or labels[row["status"]],
         "service_name": row["category__name"], "service_code": row["category__code"],
         "description": row["description"], "agency_responsible": row["unit__name"],
-        "service_notice": "", "requested_datetime": _iso(row["created_at"]),
-        "updated_datetime": _iso(row["updated_at"]), "expected_datetime": _iso(row["due_at"]),
+        "service_notice": "", "requested_datetime": _iso(row["created_at"], zone),
+        "updated_datetime": _iso(row["updated_at"], zone),
+        "expected_datetime": _iso(row["due_at"], zone),
         "address": row["address"], "address_id": row["street_address__address_id"] or "",
         "zipcode": row["street_address__postcode"] or "",
         "lat": float(row["latitude"]), "long": float(row["longitude"]),
@@ -265,7 +272,7 @@ def requests_collection(request, fmt):
         elif status:
             raise Open311Error(400, "status debe ser open o closed")
     rows = _with_photo(reports).order_by("-created_at").values(*FIELDS)[:MAX_RECORDS]
-    return _respond(fmt, "service_requests", [_request(r) for r in rows])
+    return _respond(fmt, "service_requests", _requests(rows))
 
 
 def _create(request, fmt):
@@ -321,7 +328,7 @@ def request_detail(request, request_id, fmt):
     )
     if row is None:
         raise Open311Error(404, "service_request_id desconocido")
-    return _respond(fmt, "service_requests", [_request(row)])
+    return _respond(fmt, "service_requests", _requests([row]))
 
 
 @require_http_methods(["GET"])

@@ -13,13 +13,20 @@ from decimal import Decimal, InvalidOperation
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from concejo.audit.services import audit_chain_lock, audit_record, audited_service
+from concejo.audit.services import (
+    audit_chain_lock,
+    audit_queue_into,
+    audit_record,
+    audited_service,
+)
 from concejo.core.actors import Actor
 from concejo.core.counters import next_number
 from concejo.core.errors import Conflict, ValidationFailed, field_error, require_choice
+from concejo.core.writes import Writes
 from concejo.deadlines.computation import deadline_compute
 from concejo.deadlines.selectors import calendar_for
 from concejo.organization.models import Entity, Role
@@ -197,9 +204,14 @@ def _place(entity: Entity, data: NewReport):
 
 
 def _route(category: ServiceCategory, district: District):
+    """The district's rule for the category, else its rule for any district, else its own unit."""
     rule = (
-        RoutingRule.objects.filter(category=category, district=district).first()
-        or RoutingRule.objects.filter(category=category, district__isnull=True).first()
+        RoutingRule.objects.filter(
+            Q(district=district) | Q(district__isnull=True), category=category
+        )
+        .select_related("unit", "crew")
+        .order_by(F("district").asc(nulls_last=True))
+        .first()
     )
     if rule is not None:
         return rule.unit, rule.crew
@@ -253,35 +265,45 @@ def report_create(*, actor: Actor, entity: Entity, data: NewReport, source: str)
     now = timezone.now()
     year = timezone.localtime(now).year
     due_at = sla_due(category, now)
-    with transaction.atomic():
-        audit_chain_lock(entity)
-        number = next_number(ReportCounter, entity=entity, year=year)
-        report = Report.objects.create(
-            entity=entity, tracking_number=f"AV-{year}-{number:06d}", token=secrets.token_hex(16),
-            category=category, latitude=lat, longitude=lon, address=address[:250],
-            street_address=street, district=district, description=description, attributes=attributes,
-            media_url=(data.media_url or "")[:500], reporter_user=data.reporter_user,
-            email=data.email, first_name=data.first_name[:100], last_name=data.last_name[:150],
-            phone=data.phone[:20], source=source[:100], unit=unit, crew=crew, due_at=due_at,
-        )  # fmt: skip
-        if photo is not None:
-            content, mime = photo
-            path = default_storage.save(
-                f"cleaning/{entity.pk}/{report.pk.hex}.{mime.split('/')[1]}", ContentFile(content)
+    # The whole service is one transaction (audited_service); its rows go out together.
+    audit_chain_lock(entity)
+    number = next_number(ReportCounter, entity=entity, year=year)
+    writes = Writes()
+    report = Report(
+        entity=entity, tracking_number=f"AV-{year}-{number:06d}", token=secrets.token_hex(16),
+        category=category, latitude=lat, longitude=lon, address=address[:250],
+        street_address=street, district=district, description=description, attributes=attributes,
+        media_url=(data.media_url or "")[:500], reporter_user=data.reporter_user,
+        email=data.email, first_name=data.first_name[:100], last_name=data.last_name[:150],
+        phone=data.phone[:20], source=source[:100], unit=unit, crew=crew, due_at=due_at,
+    )  # fmt: skip
+    writes.insert(report)
+    path = None
+    if photo is not None:
+        content, mime = photo
+        path = default_storage.save(
+            f"cleaning/{entity.pk}/{report.pk.hex}.{mime.split('/')[1]}", ContentFile(content)
+        )
+        writes.insert(
+            ReportPhoto(
+                report=report, file=path, mime_type=mime, size=len(content),
+                sha256=hashlib.sha256(content).hexdigest(),
             )
-            try:
-                ReportPhoto.objects.create(
-                    report=report, file=path, mime_type=mime, size=len(content),
-                    sha256=hashlib.sha256(content).hexdigest(),
-                )  # fmt: skip
-            except BaseException:
-                default_storage.delete(path)
-                raise
-        ReportUpdate.objects.create(
+        )  # fmt: skip
+    writes.insert(
+        ReportUpdate(
             report=report, public=True, to_status=S.SUBMITTED, author=actor.label,
             text=_("Aviso recibido"),
-        )  # fmt: skip
-        audit_record(actor=actor, action="cleaning.report.create", entity=entity, target=report)
+        )
+    )  # fmt: skip
+    audit_record(actor=actor, action="cleaning.report.create", entity=entity, target=report)
+    audit_queue_into(writes)
+    try:
+        writes.flush()
+    except BaseException:
+        if path is not None:
+            default_storage.delete(path)
+        raise
     return report
 
 
