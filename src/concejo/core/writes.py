@@ -150,3 +150,14 @@ def _run_alone(item: _Insert | _Update, using: str) -> None:
         item.model._default_manager.using(using).filter(pk=item.pk).update(**item.values)
     else:
         item.model._default_manager.using(using).bulk_create(item.objs)
+
+
+def entity_row_save(model: type[models.Model], *, entity, obj: models.Model | None, values: dict):
+    """Create the entity's row with `values`, or lock the existing one and set them on it."""
+    if obj is None:
+        return model.objects.create(entity=entity, **values)
+    obj = model.objects.select_for_update().get(pk=obj.pk, entity=entity)
+    for name, value in values.items():
+        setattr(obj, name, value)
+    obj.save()
+    return obj

@@ -13,11 +13,9 @@ from concejo.notifications.models import Notification, NotificationStatus
 from concejo.organization.models import Role
 from concejo.organization.tests.factories import MembershipFactory, UserFactory
 from concejo.people.tests.factories import PersonFactory
-from concejo.procedures import services as procedures
-from concejo.procedures.tests.factories import content
 from concejo.registry.models import RegistryEntry
 from concejo.registry.tests.conftest import PDF
-from concejo.sede.tests.conftest import SCHEMA
+from concejo.sede.tests.conftest import publish_licence_procedure
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "Una-clave-larga-1"
@@ -28,15 +26,7 @@ CASE_CODE = re.compile(r"^[0-9]{4}.[0-9]{6}$")  # 2026/000001 (no slash: Playwri
 def council_desk(sealed_council, registry_setup):
     entity = sealed_council
     unit = registry_setup["licences"]
-    version = procedures.procedure_create(
-        actor=Actor.system(), entity=entity, sia_code="2045001",
-        **content(entity, name="Licencia de obra menor", responsible_unit=unit, form_schema=SCHEMA,
-                  required_documents=[
-                      {"name": "Presupuesto detallado", "mandatory": True, "accepted_formats": ["pdf"]},
-                      {"name": "Plano de situación", "mandatory": True, "accepted_formats": ["pdf"]},
-                  ]),
-    )  # fmt: skip
-    procedures.procedure_publish(actor=Actor.system(), procedure=version.procedure)
+    publish_licence_procedure(entity, unit, name="Licencia de obra menor")
     document_template_save(
         actor=Actor.system(), entity=entity, name="Resolución de concesión", document_type="TD01",
         title="Resolución · expediente {{ case.case_code }}",

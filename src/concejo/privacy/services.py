@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from concejo.audit.services import audit_record, audited_service
 from concejo.core.actors import Actor
 from concejo.core.errors import Conflict, NotFound, field_error, require_choice
+from concejo.core.writes import entity_row_save
 from concejo.documents.models import DocumentType
 from concejo.organization.models import Entity, Role
 from concejo.organization.selectors import require_role
@@ -300,13 +301,7 @@ def retention_rule_save(
         )  # fmt: skip
     values = {"document_type": document_type, "procedure": procedure, "years": years,
               "action": action, "legal_reference": (legal_reference or "").strip()}  # fmt: skip
-    if rule is None:
-        rule = RetentionRule.objects.create(entity=entity, **values)
-    else:
-        rule = RetentionRule.objects.select_for_update().get(pk=rule.pk, entity=entity)
-        for name, value in values.items():
-            setattr(rule, name, value)
-        rule.save()
+    rule = entity_row_save(RetentionRule, entity=entity, obj=rule, values=values)
     audit_record(
         actor=actor, action="privacy.retention_rule.save", entity=entity, target=rule,
         details={"years": years, "action": action},

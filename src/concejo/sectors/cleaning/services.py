@@ -26,7 +26,7 @@ from concejo.audit.services import (
 from concejo.core.actors import Actor
 from concejo.core.counters import next_number
 from concejo.core.errors import Conflict, ValidationFailed, field_error, require_choice
-from concejo.core.writes import Writes
+from concejo.core.writes import Writes, entity_row_save
 from concejo.deadlines.computation import deadline_compute
 from concejo.deadlines.selectors import calendar_for
 from concejo.organization.models import Entity, Role
@@ -615,13 +615,7 @@ def district_save(
 
 
 def _save(actor: Actor, entity: Entity, model, obj, values: dict, action: str):
-    if obj is None:
-        obj = model.objects.create(entity=entity, **values)
-    else:
-        obj = model.objects.select_for_update().get(pk=obj.pk, entity=entity)
-        for name, value in values.items():
-            setattr(obj, name, value)
-        obj.save()
+    obj = entity_row_save(model, entity=entity, obj=obj, values=values)
     audit_record(actor=actor, action=action, entity=entity, target=obj)
     return obj
 

@@ -19,17 +19,23 @@ SCHEMA = {
 }
 
 
-@pytest.fixture
-def sede(council, registry_setup):
+def publish_licence_procedure(entity, unit, **extra):
+    """The minor works licence (SIA 2045001) with its form and two required documents."""
     version = procedures.procedure_create(
-        actor=Actor.system(), entity=council, sia_code="2045001",
-        **content(council, responsible_unit=registry_setup["licences"], form_schema=SCHEMA,
+        actor=Actor.system(), entity=entity, sia_code="2045001",
+        **content(entity, responsible_unit=unit, form_schema=SCHEMA,
                   required_documents=[
                       {"name": "Presupuesto detallado", "mandatory": True, "accepted_formats": ["pdf"]},
                       {"name": "Plano de situación", "mandatory": True, "accepted_formats": ["pdf"]},
-                  ]),
+                  ], **extra),
     )  # fmt: skip
     procedures.procedure_publish(actor=Actor.system(), procedure=version.procedure)
+    return version
+
+
+@pytest.fixture
+def sede(council, registry_setup):
+    version = publish_licence_procedure(council, registry_setup["licences"])
     user = UserFactory(username="lucia", is_staff=False)
     lucia = PersonFactory(entity=council, first_name="Lucía", last_name_1="Fernández", user=user)
     return {"entity": council, "procedure": version.procedure, "user": user, "lucia": lucia}
