@@ -11,10 +11,12 @@ order of the rows inside the statement does not matter. Elsewhere (SQLite, in
 process, where a statement costs no round trip) the same statements run one
 after another.
 
-The SQL comes from Django's own compilers, so field conversions, defaults and
-`auto_now` behave as with `bulk_create`. Like `bulk_create`, no `save()` logic
-and no signals run. Rows whose primary key the database generates get it back
-only when inserted with `returning=True`.
+Values are prepared as Django's compilers prepare them (`pre_save`, then
+`get_db_prep_save`), so field conversions, defaults and `auto_now` behave as
+with `bulk_create`; the SQL itself is built once per shape of statement. Like
+`bulk_create`, no `save()` logic and no signals run. Rows whose primary key
+the database generates get it back only when inserted with `returning=True`.
+Table and column names come from the models, never from input.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
-from django.db.models.sql import InsertQuery, UpdateQuery
 
 
 @dataclass
@@ -88,24 +89,26 @@ class Writes:
 
 
 def _run_together(items: list[_Insert | _Update], connection) -> None:
-    """One statement: every write a CTE; the keys asked for come back from the main SELECT."""
+    """One statement: every write a CTE; the keys asked for come back from the main SELECT.
+
+    A hot path sends the same shape of statement every time (the same tables,
+    columns and row counts), so its SQL is built once per shape and kept.
+    """
     wanted = [i for i in items if isinstance(i, _Insert) and i.returning]
-    parts = [_compile(item, connection, returning=item in wanted) for item in items]
-    if wanted:
-        ctes = parts
-        main = " UNION ALL ".join(
-            f"SELECT {n} AS g, {connection.ops.quote_name(i.model._meta.pk.column)} AS pk "  # noqa: S608 - names from the models
-            f"FROM w{items.index(i)}"
-            for n, i in enumerate(wanted)
-        )
-        main_params: list[Any] = []
-    else:
-        ctes = parts[:-1]
-        main, main_params = parts[-1]
-    params = [p for _, cte_params in ctes for p in cte_params] + main_params
-    sql = main
-    if ctes:
-        sql = "WITH " + ", ".join(f"w{n} AS ({c})" for n, (c, _) in enumerate(ctes)) + " " + sql
+    fields = [_insert_fields(i.model, i.objs) if isinstance(i, _Insert) else None for i in items]
+    shape = tuple(
+        _shape(item, item_fields) for item, item_fields in zip(items, fields, strict=True)
+    )
+    sql = _STATEMENTS.get(shape)
+    if sql is None:
+        sql = _statement(items, fields, wanted, connection)
+        if len(_STATEMENTS) < MAX_SHAPES:
+            _STATEMENTS[shape] = sql
+    params = [
+        p
+        for item, item_fields in zip(items, fields, strict=True)
+        for p in _params(item, item_fields, connection)
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall() if wanted else []
@@ -117,6 +120,76 @@ def _run_together(items: list[_Insert | _Update], connection) -> None:
             setattr(obj, item.model._meta.pk.attname, pk)
 
 
+MAX_SHAPES = 500
+_STATEMENTS: dict[tuple, str] = {}
+
+
+def _shape(item: _Insert | _Update, fields: list[models.Field] | None) -> tuple:
+    if isinstance(item, _Update):
+        return ("update", item.model._meta.label, tuple(item.values))
+    names = tuple(f.attname for f in fields or ())
+    return ("insert", item.model._meta.label, names, len(item.objs), item.returning)
+
+
+def _statement(items, fields, wanted, connection) -> str:
+    quote = connection.ops.quote_name
+    parts = [
+        _update_sql(item, quote) if isinstance(item, _Update) else _insert_sql(item, f, quote)
+        for item, f in zip(items, fields, strict=True)
+    ]
+    if wanted:
+        ctes = parts
+        main = " UNION ALL ".join(
+            f"SELECT {n} AS g, {quote(i.model._meta.pk.column)} AS pk FROM w{items.index(i)}"  # noqa: S608
+            for n, i in enumerate(wanted)
+        )
+    else:
+        ctes, main = parts[:-1], parts[-1]
+    if not ctes:
+        return main
+    return "WITH " + ", ".join(f"w{n} AS ({c})" for n, c in enumerate(ctes)) + " " + main
+
+
+def _insert_sql(item: _Insert, fields: list[models.Field], quote) -> str:
+    meta = item.model._meta
+    for f in fields:
+        if hasattr(f, "get_placeholder"):  # a column that needs its own SQL around the value
+            raise ValueError(f"{meta.label}.{f.name} cannot be written by Writes.")
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+        f"VALUES {', '.join([row] * len(item.objs))}"
+    )
+    return sql + f" RETURNING {quote(meta.pk.column)}" if item.returning else sql
+
+
+def _update_sql(item: _Update, quote) -> str:
+    meta = item.model._meta
+    columns = [meta.get_field(name).column for name in item.values]
+    assignments = ", ".join(f"{quote(c)} = %s" for c in columns)
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    return f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608
+
+
+def _params(item: _Insert | _Update, fields: list[models.Field] | None, connection) -> list[Any]:
+    """The values as Django's own compilers would prepare them (pre_save, then db_prep_save)."""
+    if isinstance(item, _Update):
+        meta = item.model._meta
+        values = [
+            meta.get_field(name).get_db_prep_save(value, connection)
+            for name, value in item.values.items()
+        ]
+        return [*values, meta.pk.get_db_prep_value(item.pk, connection)]
+    params = []
+    for obj in item.objs:
+        for f in fields or ():
+            value = f.pre_save(obj, True)
+            if hasattr(value, "resolve_expression"):
+                raise ValueError(f"{item.model._meta.label}.{f.name}: Writes takes plain values.")
+            params.append(f.get_db_prep_save(value, connection))
+    return params
+
+
 def _insert_fields(model: type[models.Model], objs: list[models.Model]) -> list[models.Field]:
     meta = model._meta
     fields = list(meta.local_concrete_fields)
@@ -124,25 +197,6 @@ def _insert_fields(model: type[models.Model], objs: list[models.Model]) -> list[
     if generated and all(getattr(o, meta.pk.attname) is None for o in objs):
         fields = [f for f in fields if f is not meta.pk]
     return [f for f in fields if not f.generated]
-
-
-def _compile(item: _Insert | _Update, connection, *, returning: bool) -> tuple[str, list[Any]]:
-    if isinstance(item, _Update):
-        query = UpdateQuery(item.model)
-        query.add_update_values(item.values)
-        query.add_filter("pk", item.pk)
-        sql, params = query.get_compiler(connection=connection).as_sql()
-        return sql, list(params)
-    query = InsertQuery(item.model)
-    query.insert_values(_insert_fields(item.model, item.objs), item.objs, raw=False)
-    compiler = query.get_compiler(connection=connection)
-    if returning:
-        compiler.returning_fields = [item.model._meta.pk]
-    statements = compiler.as_sql()
-    if len(statements) != 1:  # pragma: no cover - PostgreSQL compiles one multi-row INSERT
-        raise ValueError("Expected one INSERT statement.")
-    sql, params = statements[0]
-    return sql, list(params)
 
 
 def _run_alone(item: _Insert | _Update, using: str) -> None:

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from jsonschema import Draft202012Validator
 
 from concejo.audit.services import (
     audit_chain_lock,
@@ -29,6 +28,7 @@ from concejo.outbox.services import outbox_enqueue
 from concejo.people.models import Person
 from concejo.people.selectors import representation_valid
 from concejo.people.services import person_find_or_create
+from concejo.procedures.form_errors import form_errors
 from concejo.procedures.models import Procedure, ProcedureVersion, VersionStatus
 from concejo.registry.attachments import AttachmentInput, StoredFiles, check_attachments
 from concejo.registry.models import (
@@ -102,16 +102,9 @@ def _check_form_data(version: ProcedureVersion | None, form_data: dict[str, Any]
     """
     if version is None or not version.form_schema or not form_data:
         return
-    errors = sorted(
-        Draft202012Validator(version.form_schema).iter_errors(form_data), key=lambda e: list(e.path)
-    )
+    errors = form_errors(version.form_schema, form_data)
     if errors:
-        fields = {
-            "form_data." + ".".join(str(p) for p in error.path)
-            if error.path
-            else "form_data": error.message
-            for error in errors
-        }
+        fields = {f"form_data.{path}" if path else "form_data": m for path, m in errors.items()}
         raise ValidationFailed(
             _("El formulario no cumple lo que pide el procedimiento."),
             code="invalid_form_data",

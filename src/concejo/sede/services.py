@@ -8,13 +8,14 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
-from jsonschema import Draft202012Validator
 
 from concejo.audit.services import audit_record, audited_service
 from concejo.cases.models import Case, CaseStatus
 from concejo.core.actors import Actor
 from concejo.core.errors import Conflict, NotFound, ValidationFailed, field_error
+from concejo.core.filetypes import extension_of
 from concejo.people.models import Person
+from concejo.procedures.form_errors import form_errors
 from concejo.procedures.models import Initiation, ProcedureVersion, VersionStatus
 from concejo.registry.attachments import AttachmentInput, check_attachments
 from concejo.registry.models import Channel, RegistryEntry
@@ -22,6 +23,8 @@ from concejo.sede.citizens import acting_options, my_persons
 from concejo.sede.models import ApplicationDraft, DraftAttachment
 
 MAX_DRAFT_FILES = 20
+# Extensions that name the same format in a required document's list.
+_SAME_FORMAT = {"jpeg": "jpg", "tiff": "tif"}
 
 
 def published_version(draft: ApplicationDraft) -> ProcedureVersion:
@@ -82,11 +85,24 @@ def draft_attach(
 ) -> DraftAttachment:
     """Store one uploaded file at once (checked like a registry attachment)."""
     version = published_version(draft)
-    if slot < 0 or slot > version.required_documents.count():
+    documents = list(version.required_documents.all())
+    if slot < 0 or slot > len(documents):
         raise field_error("slot", _("Documento no previsto."), code="invalid_choice")
     if draft.files.count() >= MAX_DRAFT_FILES:
         raise field_error("file", _("Demasiados ficheros."), code="too_many_attachments")
     checked = check_attachments([AttachmentInput(name, content)])[0]
+    accepted = (
+        {_SAME_FORMAT.get(f, f) for f in documents[slot - 1].accepted_formats} if slot else set()
+    )
+    extension = extension_of(checked.name)
+    if accepted and _SAME_FORMAT.get(extension, extension) not in accepted:
+        raise field_error(
+            f"slot-{slot}",
+            _("«%(d)s» se presenta en %(f)s; «%(n)s» no tiene uno de esos formatos.")
+            % {"d": documents[slot - 1].name, "f": ", ".join(documents[slot - 1].accepted_formats),
+               "n": checked.name},
+            code="format_not_accepted",
+        )  # fmt: skip
     path = default_storage.save(f"drafts/{draft.pk}/{checked.sha256[:16]}", ContentFile(content))
     try:
         return DraftAttachment.objects.create(
@@ -128,13 +144,8 @@ def _review(draft: ApplicationDraft) -> _Review:
     version = published_version(draft)
     problems: dict[str, str] = {}
     if version.form_schema:
-        for error in Draft202012Validator(version.form_schema).iter_errors(draft.form_data):
-            field = ".".join(str(p) for p in error.path) or (
-                error.message.split("'")[1] if error.validator == "required" else "form"
-            )
-            problems[field] = (
-                _("Este dato es obligatorio.") if error.validator == "required" else error.message
-            )
+        for path, message in form_errors(version.form_schema, draft.form_data).items():
+            problems[path or "form"] = message
     slots = {f.slot for f in draft.files.all()}
     for position, document in enumerate(version.required_documents.all(), start=1):
         if document.mandatory and position not in slots:
@@ -178,6 +189,10 @@ def application_submit(*, actor: Actor, draft: ApplicationDraft) -> RegistryEntr
         acting.preferred_channel != draft.notification_channel
     ):
         Person.objects.filter(pk=acting.pk).update(preferred_channel=draft.notification_channel)
+        audit_record(
+            actor=actor, action="people.person.channel", entity=draft.entity, target=acting,
+            details={"from": acting.preferred_channel, "to": draft.notification_channel},
+        )  # fmt: skip
     attachments = []
     for stored in draft.files.order_by("slot", "uploaded_at"):
         with stored.file.open("rb") as handle:

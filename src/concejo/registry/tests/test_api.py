@@ -263,7 +263,10 @@ def test_form_data_must_satisfy_the_procedures_schema(writer, council, registry_
     )
     assert bad.status_code == 400
     assert bad.json()["code"] == "invalid_form_data"
-    assert {"form_data", "form_data.solicita"} <= set(bad.json()["fields"])
+    fields = bad.json()["fields"]
+    # Each field named, in Spanish: the missing one by its own name.
+    assert "Debe ser un texto." in str(fields["form_data.solicita"])
+    assert "Este dato es obligatorio." in str(fields["form_data.expone"])
     good = writer.post(
         "/api/v1/registry/entries",
         body(procedure="2045003", form_data={"expone": "Texto"}),

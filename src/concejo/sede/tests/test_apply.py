@@ -1,6 +1,7 @@
 """Applying online from the sede: demo sign-in, draft, attachments, review, submission."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -56,7 +57,7 @@ def test_a_citizen_applies_with_two_documents_and_gets_the_case_and_the_receipt(
     review = client.post(url, {
         "action": "review", "f-emplazamiento": "Calle Santiago, 10", "f-presupuesto": "4800,50",
         "f-elemento": "cocina", "acting_for": sede["lucia"].id_number,
-        "notification_channel": "electronic", "solicita": "Licencia para reformar la cocina",
+        "notification_channel": "postal", "solicita": "Licencia para reformar la cocina",
     })  # fmt: skip
     assert review["Location"] == f"{url}revisar/"
     summary = client.get(review["Location"]).content.decode()
@@ -74,6 +75,13 @@ def test_a_citizen_applies_with_two_documents_and_gets_the_case_and_the_receipt(
     receipt = client.get(f"/carpeta/presentadas/{entry.pk}/justificante")
     assert receipt.content.startswith(b"%PDF")
     assert not ApplicationDraft.objects.exists()  # the draft and its files are gone
+    # The channel chosen on the form is the person's from now on, and the trail says so.
+    from concejo.audit.models import AuditEntry
+
+    sede["lucia"].refresh_from_db()
+    assert sede["lucia"].preferred_channel == "postal"
+    change = AuditEntry.objects.get(action="people.person.channel")
+    assert (change.object_id, change.details["to"]) == (str(sede["lucia"].pk), "postal")
     folder = client.get("/carpeta/").content.decode()
     assert entry.registry_code in folder and case.case_code in folder
 
@@ -141,3 +149,30 @@ def test_the_citizen_answers_a_requirement_and_the_case_resumes(client, sede, re
     assert case.index.filter(document__title="plano.pdf").exists()
     again = client.post(f"/carpeta/expedientes/{case.pk}/", {"text": "otra"}, follow=True)
     assert "no espera ninguna subsanación" in again.content.decode()
+
+
+def test_a_required_document_only_takes_its_accepted_formats(client, sede, settings):
+    """The budget is asked for as PDF: a picture there is refused, and nothing is kept."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from concejo.registry.tests.conftest import PNG
+    from concejo.sede.models import DraftAttachment
+
+    sign_in(client, sede["lucia"])
+    url = client.get(f"/{sede['entity'].dir3_code}/procedimientos/2045001/solicitar/")["Location"]
+
+    def send(slot):
+        return client.post(
+            url, {"action": "upload", "slot": str(slot),
+                  "file": SimpleUploadedFile("foto.png", PNG, content_type="image/png")},
+            HTTP_X_REQUESTED_WITH="fetch",
+        )  # fmt: skip
+
+    refused = send(1)
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "format_not_accepted"
+    assert "pdf" in refused.json()["message"] + str(refused.json().get("fields"))
+    assert not DraftAttachment.objects.exists()
+    drafts = Path(settings.MEDIA_ROOT) / "drafts"
+    assert not drafts.exists() or not any(p.is_file() for p in drafts.rglob("*"))
+    assert send(0).json() == {"ok": True}  # "other documents" take any admitted format
