@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from concejo.backoffice.desk import desk_sections
 from concejo.backoffice.forms import AnnotationForm, MoveForm, RegistryDeskForm
 from concejo.core.actors import Actor
 from concejo.core.admin_forms import show_on_form
@@ -41,7 +42,16 @@ def home(request):
     memberships = organization.memberships_for_user(request.user)
     if not memberships.exists() and not request.user.is_superuser:
         return _denied(request)  # a citizen's account: the desk is for employees
-    return render(request, "backoffice/home.html", {"memberships": memberships})
+    try:
+        actor, entity = _entity(request)
+    except Http404:  # an administrator of no entity yet
+        actor, entity = None, None
+    sections = desk_sections(actor=actor, entity=entity) if entity is not None else []
+    return render(
+        request,
+        "backoffice/home.html",
+        {"memberships": memberships, "entity": entity, "sections": sections},
+    )
 
 
 def _entity(request, *roles):

@@ -132,3 +132,31 @@ def test_signers_sign_in_the_order_chosen_not_alphabetically(office, client, sea
     )  # fmt: skip
     steps = SignatureRequest.objects.get().steps.order_by("order")
     assert [s.signer for s in steps] == [zoe, office["mayor"]]
+
+
+def test_the_desk_gathers_what_waits_for_each_employee(office, client):
+    """The desk's first page: signatures waiting for me, my tasks, my units' cases."""
+    from concejo.cases.services import task_create
+
+    case = office["case"]
+    handler, mayor = office["handler"], office["mayor"]
+    task_create(
+        actor=Actor(user=handler), case=case, title="Pedir informe técnico", business_days=5,
+        assigned_user=handler,
+    )  # fmt: skip
+    client.force_login(handler)
+    client.post(
+        f"/backoffice/expedientes/{case.pk}/",
+        {"action": "request_signature", "documents": ["1"], "signers": [mayor.username],
+         "mode": "sequential", "subject": "Decreto de la obra"},
+    )  # fmt: skip
+    desk = client.get("/backoffice/").content.decode()
+    assert 'Mis tareas</a> <span class="count">(1)' in desk
+    assert "Pedir informe técnico" in desk and case.case_code in desk
+    assert "No tiene documentos esperando su firma." in desk  # the handler asked, not signs
+
+    client.force_login(mayor)
+    desk = client.get("/backoffice/").content.decode()
+    assert 'Firmas pendientes</a> <span class="count">(1)' in desk
+    assert "Decreto de la obra" in desk
+    assert "Pedir informe técnico" not in desk  # another employee's task
