@@ -17,6 +17,7 @@ from concejo.registry import selectors as registry
 from concejo.signatures import selectors as signatures
 
 SHOWN = 5  # items per section; the section's own page has the rest
+SCANNED = 200  # pending signature requests looked at for the count
 OPEN_CASES = (CaseStatus.OPEN, CaseStatus.IN_PROGRESS, CaseStatus.AWAITING_CORRECTION)
 
 
@@ -42,11 +43,9 @@ def desk_sections(*, actor: Actor, entity: Entity) -> list[Section]:
     today = timezone.localdate()
     entries = registry.unit_inbox(actor=actor, entity=entity).order_by("filed_at", "id")
     tasks = cases.tasks_for(actor=actor, entity=entity).order_by("due_date", "id")
-    waiting = [
-        r
-        for r in signatures.signature_inbox(actor, entity, "pending").order_by("created_at")
-        if signatures.awaiting(r, actor.user)
-    ]
+    pending = signatures.signature_inbox(actor, entity, "pending").order_by("created_at")
+    # Whose turn it is needs each request's steps: look at a bounded page of them.
+    waiting = [r for r in pending[:SCANNED] if signatures.awaiting(r, actor.user)]
     mine = Q(handler=actor.user) | Q(responsible_unit_id__in=unit_ids_for_actor(actor, entity))
     open_cases = (
         cases.cases_visible(actor=actor, entity=entity)
