@@ -8,13 +8,14 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 from concejo.audit.chain import GENESIS_HASH, entry_hash
 from concejo.audit.models import GLOBAL_CHAIN, AuditChainHead, AuditEntry, Outcome
 from concejo.core.actors import Actor
+from concejo.core.counters import counter_statement, next_number
 from concejo.core.errors import ApplicationError
-from concejo.core.writes import Writes
+from concejo.core.writes import Writes, first_rows
 
 
 def chain_key(entity) -> str:
@@ -40,9 +41,7 @@ class _Batch:
 
     def head(self, chain: str) -> AuditChainHead:
         if chain not in self.heads:
-            self.heads[chain], _ = AuditChainHead.objects.select_for_update().get_or_create(
-                chain=chain
-            )
+            self.heads[chain], _ = _locked_head(chain)
         return self.heads[chain]
 
     def enter(self) -> tuple[int, dict[str, tuple[int, str]]]:
@@ -87,6 +86,23 @@ class _Batch:
         writes.flush()
 
 
+_HEAD = AuditChainHead._meta.db_table
+# Creates the chain's head the first time; locks it until the transaction ends.
+_LOCK_HEAD = (
+    f"INSERT INTO {_HEAD} (chain, last_seq, last_hash) VALUES (%s, 0, '') "  # noqa: S608 - the model's name
+    f"ON CONFLICT (chain) DO UPDATE SET last_seq = {_HEAD}.last_seq RETURNING last_seq, last_hash"
+)
+
+
+def _locked_head(chain: str, *then: tuple[str, list]) -> tuple[AuditChainHead, list]:
+    """The chain's head, locked, and the first rows of the statements `then` run after it."""
+    rows = first_rows(connection, [(_LOCK_HEAD, [chain]), *then])
+    head = AuditChainHead.from_db(
+        connection.alias, ["chain", "last_seq", "last_hash"], [chain, *rows[0]]
+    )
+    return head, rows[1:]
+
+
 _BATCH: ContextVar[_Batch | None] = ContextVar("audit_batch", default=None)
 
 
@@ -100,14 +116,29 @@ def audit_chain_lock(entity) -> None:
 
     Lock order in a write transaction is always: audit chain head, then domain
     counters (registry numbers, case numbers...). A service that takes a
-    counter calls this first, so that two transactions never wait on each
-    other's locks in opposite order.
+    counter calls this first (or `audit_chain_lock_and_number`), so that two
+    transactions never wait on each other's locks in opposite order.
     """
     batch = _open_batch()
     if batch is not None:
         batch.head(chain_key(entity))
     else:
-        AuditChainHead.objects.select_for_update().get_or_create(chain=chain_key(entity))
+        _locked_head(chain_key(entity))
+
+
+def audit_chain_lock_and_number(entity, counter: type[models.Model], /, **key) -> int:
+    """Lock the entity's audit chain, then take the next number of `counter` for `key`.
+
+    The same order as `audit_chain_lock` then `next_number`, in one round trip.
+    """
+    chain = chain_key(entity)
+    batch = _open_batch()
+    if batch is not None and chain in batch.heads:  # locked earlier in this service call
+        return next_number(counter, **key)
+    head, rows = _locked_head(chain, counter_statement(counter, **key))
+    if batch is not None:
+        batch.heads[chain] = head
+    return rows[0][0]
 
 
 def audit_queue_into(writes: Writes) -> None:

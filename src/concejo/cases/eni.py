@@ -27,7 +27,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from concejo.audit.services import audit_chain_lock, audit_record, audited_service
+from concejo.audit.services import audit_chain_lock_and_number, audit_record, audited_service
 from concejo.cases.models import (
     Case,
     CaseCounter,
@@ -40,7 +40,6 @@ from concejo.cases.models import (
     PartyRole,
 )
 from concejo.core.actors import Actor
-from concejo.core.counters import next_number
 from concejo.core.errors import Conflict, ValidationFailed
 from concejo.core.filetypes import extension_for
 from concejo.core.sync import run_sync
@@ -458,9 +457,8 @@ def case_eni_import(*, actor: Actor, entity: Entity, raw: bytes, responsible_uni
         check_attachments(
             [AttachmentInput(f"{item.identifier}.{item.file_format.lower()}", item.content)]
         )
-    audit_chain_lock(entity)
     year = timezone.localtime(timezone.now()).year
-    number = next_number(CaseCounter, entity=entity, year=year)
+    number = audit_chain_lock_and_number(entity, CaseCounter, entity=entity, year=year)
     from concejo.cases.services import case_code
 
     case = Case.objects.create(

@@ -8,7 +8,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from concejo.audit.services import audit_chain_lock, audit_record, audited_service
+from concejo.audit.services import audit_chain_lock_and_number, audit_record, audited_service
 from concejo.cases.models import (
     Case,
     CaseCounter,
@@ -27,7 +27,6 @@ from concejo.cases.models import (
 )
 from concejo.cases.workflow import FINISHED, TRANSITIONS, check_transition
 from concejo.core.actors import Actor
-from concejo.core.counters import next_number
 from concejo.core.errors import Conflict, PermissionDenied, field_error
 from concejo.core.text import normalise
 from concejo.deadlines.computation import deadline_compute
@@ -126,8 +125,7 @@ def case_open(
     now = timezone.now()
     started_at = origin_entry.effective_at if origin_entry is not None else now
     year = timezone.localtime(now).year
-    audit_chain_lock(entity)
-    number = next_number(CaseCounter, entity=entity, year=year)
+    number = audit_chain_lock_and_number(entity, CaseCounter, entity=entity, year=year)
     case = Case(
         entity=entity,
         year=year,
@@ -523,8 +521,9 @@ def resolution_register(
         raise field_error("summary", _("Escriba el extracto de la resolución."), code="required")
     now = timezone.now()
     year = timezone.localtime(now).year
-    audit_chain_lock(case.entity)
-    number = next_number(ResolutionCounter, entity=case.entity, year=year)
+    number = audit_chain_lock_and_number(
+        case.entity, ResolutionCounter, entity=case.entity, year=year
+    )
     resolution = Resolution.objects.create(
         entity=case.entity, year=year, number=number, book_code=f"{year}/{number:06d}",
         case=case, document=document, summary=summary[:500], signed_by=actor.label,

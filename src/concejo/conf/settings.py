@@ -115,6 +115,7 @@ TEMPLATES = [
 # Embedded default: one SQLite file in the data folder, tuned for concurrent
 # use (WAL journal, IMMEDIATE write transactions, a generous busy timeout).
 SQLITE_PATH = DATA_DIR / "concejo.sqlite3"
+PREPARE_ONLY_WHEN_ASKED = 2**31 - 1  # psycopg's executions before it prepares on its own
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{SQLITE_PATH}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -130,6 +131,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Django's own queries bind their values on the client and are never
+    # prepared; only statements that ask for it (core.writes: one hot statement
+    # per shape) are prepared on the server, once per connection. Turn it off
+    # behind a pooler that cannot keep prepared statements (PgBouncer in
+    # transaction mode before 1.21).
+    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+            PREPARE_ONLY_WHEN_ASKED
+        )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -21,10 +21,24 @@ Table and column names come from the models, never from input.
 
 from __future__ import annotations
 
+import datetime as dt
+import ipaddress
+import json
+import uuid
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
+
+try:  # the wrappers Django's JSONField prepares values in, on PostgreSQL
+    from psycopg import Cursor as PreparingCursor
+    from psycopg.types.json import Json, Jsonb
+
+    JSON_WRAPPERS: tuple[type, ...] = (Json, Jsonb)
+except ImportError:  # pragma: no cover - SQLite-only installs
+    PreparingCursor = None
+    JSON_WRAPPERS = ()
 
 
 @dataclass
@@ -92,28 +106,34 @@ def _run_together(items: list[_Insert | _Update], connection) -> None:
     """One statement: every write a CTE; the keys asked for come back from the main SELECT.
 
     A hot path sends the same shape of statement every time (the same tables,
-    columns and row counts), so its SQL is built once per shape and kept.
+    columns and row counts), so its SQL is built once per shape and kept. The
+    values do not travel as one parameter each (a hundred of them, which the
+    driver would parse the statement for and quote one by one, every time):
+    each table's rows go as one JSON document that `jsonb_to_recordset` turns
+    back into typed columns. With so few parameters the statement is prepared
+    on the server once per connection, so it is neither parsed nor planned
+    again.
     """
     wanted = [i for i in items if isinstance(i, _Insert) and i.returning]
     fields = [_insert_fields(i.model, i.objs) if isinstance(i, _Insert) else None for i in items]
     shape = tuple(
         _shape(item, item_fields) for item, item_fields in zip(items, fields, strict=True)
     )
-    sql = _STATEMENTS.get(shape)
-    if sql is None:
-        sql = _statement(items, fields, wanted, connection)
+    statement = _STATEMENTS.get(shape)
+    if statement is None:
+        statement = _statement(items, fields, wanted, connection)
         if len(_STATEMENTS) < MAX_SHAPES:
-            _STATEMENTS[shape] = sql
-    params = [
-        p
-        for item, item_fields in zip(items, fields, strict=True)
-        for p in _params(item, item_fields, connection)
+            _STATEMENTS[shape] = statement
+    sql, columns = statement
+    documents = [
+        json.dumps(_records(item, item_fields, item_columns, connection))
+        for item, item_fields, item_columns in zip(items, fields, columns, strict=True)
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    with prepared_cursor(connection) as cursor:
+        cursor.execute(sql, documents)
         rows = cursor.fetchall() if wanted else []
     keys: list[list[Any]] = [[] for _ in wanted]
-    for group, pk in rows:  # each group's keys come in the order of its VALUES, as bulk_create
+    for group, pk in rows:  # each group's keys come in the order of its rows, as bulk_create
         keys[group].append(pk)
     for item, pks in zip(wanted, keys, strict=True):
         for obj, pk in zip(item.objs, pks, strict=True):
@@ -121,7 +141,8 @@ def _run_together(items: list[_Insert | _Update], connection) -> None:
 
 
 MAX_SHAPES = 500
-_STATEMENTS: dict[tuple, str] = {}
+# shape -> (SQL with one parameter per item, each item's (column, is_json) pairs)
+_STATEMENTS: dict[tuple, tuple[str, list[list[tuple[str, bool]]]]] = {}
 
 
 def _shape(item: _Insert | _Update, fields: list[models.Field] | None) -> tuple:
@@ -131,12 +152,23 @@ def _shape(item: _Insert | _Update, fields: list[models.Field] | None) -> tuple:
     return ("insert", item.model._meta.label, names, len(item.objs), item.returning)
 
 
-def _statement(items, fields, wanted, connection) -> str:
+def _statement(items, fields, wanted, connection):
     quote = connection.ops.quote_name
-    parts = [
-        _update_sql(item, quote) if isinstance(item, _Update) else _insert_sql(item, f, quote)
-        for item, f in zip(items, fields, strict=True)
-    ]
+    parts, columns = [], []
+    for item, item_fields in zip(items, fields, strict=True):
+        if isinstance(item, _Update):
+            meta = item.model._meta
+            item_fields = [meta.get_field(name) for name in item.values]
+            if meta.pk in item_fields:
+                raise ValueError(f"{meta.label}: Writes does not change primary keys.")
+            item_fields.append(meta.pk)
+        source, item_columns = _record_source(item_fields, connection)
+        columns.append(item_columns)
+        parts.append(
+            _update_sql(item, item_columns[:-1], source, quote)
+            if isinstance(item, _Update)
+            else _insert_sql(item, item_columns, source, quote)
+        )
     if wanted:
         ctes = parts
         main = " UNION ALL ".join(
@@ -145,49 +177,172 @@ def _statement(items, fields, wanted, connection) -> str:
         )
     else:
         ctes, main = parts[:-1], parts[-1]
-    if not ctes:
-        return main
-    return "WITH " + ", ".join(f"w{n} AS ({c})" for n, c in enumerate(ctes)) + " " + main
+    text = main
+    if ctes:
+        text = "WITH " + ", ".join(f"w{n} AS ({c})" for n, c in enumerate(ctes)) + " " + main
+    return text, columns
 
 
-def _insert_sql(item: _Insert, fields: list[models.Field], quote) -> str:
-    meta = item.model._meta
+if PreparingCursor is not None:
+
+    class _PreparedCursor(PreparingCursor):
+        """A server-side binding cursor whose statements are prepared on first use."""
+
+        def execute(self, query, params=None, *, prepare=True, binary=None):
+            super().execute(query, params, prepare=prepare, binary=binary)
+            if self._query is None:  # psycopg keeps none for a prepared statement
+                self._query = _Logged(query)  # Django's query log reads it
+            return self
+
+    class _Logged:
+        __slots__ = ("query",)
+
+        def __init__(self, query: str) -> None:
+            self.query = query.encode()
+
+
+def prepared_cursor(connection):
+    """A Django cursor (errors translated, queries logged) whose statements are prepared.
+
+    For a statement a hot path runs on every call: PostgreSQL parses and plans
+    it once per connection. Its parameters are bound on the server, so each
+    placeholder must have a type PostgreSQL can infer (cast it if not). Where
+    prepared statements are turned off (DATABASE_PREPARED_STATEMENTS) or on
+    SQLite, this is an ordinary cursor.
+    """
+    connection.ensure_connection()
+    raw = connection.connection
+    if connection.vendor != "postgresql" or raw.prepare_threshold is None:
+        return connection.cursor()
+    return connection._prepare_cursor(_PreparedCursor(raw))
+
+
+def first_rows(connection, statements: list[tuple[str, list]]) -> list[tuple | None]:
+    """Run `(sql, params)` statements in order; each one's first row.
+
+    On PostgreSQL they travel together in one round trip (pipeline mode),
+    prepared, with the transaction's BEGIN when the transaction starts here:
+    the statements a hot path must run before it can build its rows (a lock,
+    a number) cost one wait for the server instead of one each. Elsewhere they
+    run one after another.
+    """
+    if connection.vendor != "postgresql":
+        rows = []
+        with connection.cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                rows.append(cursor.fetchone())
+        return rows
+    cursors = [prepared_cursor(connection) for _ in statements]
+    try:
+        with connection.wrap_database_errors, connection.connection.pipeline():
+            for cursor, (sql, params) in zip(cursors, statements, strict=True):
+                cursor.execute(sql, params)
+        return [cursor.fetchone() for cursor in cursors]
+    finally:
+        for cursor in cursors:
+            cursor.close()
+
+
+def _record_source(fields: list[models.Field], connection) -> tuple[str, list[tuple[str, bool]]]:
+    """`jsonb_to_recordset(<json>) AS r(...)` typed as the columns, and what each column holds.
+
+    A JSON column travels as its JSON text, cast back by the select list, so
+    that a JSON null stays a JSON null and not an SQL NULL.
+    """
+    quote = connection.ops.quote_name
+    definitions, columns = [], []
     for f in fields:
         if hasattr(f, "get_placeholder"):  # a column that needs its own SQL around the value
-            raise ValueError(f"{meta.label}.{f.name} cannot be written by Writes.")
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
-        f"VALUES {', '.join([row] * len(item.objs))}"
-    )
+            raise ValueError(f"{f.model._meta.label}.{f.name} cannot be written by Writes.")
+        db_type = f.db_type(connection)
+        is_json = db_type in ("jsonb", "json")
+        definitions.append(f"{quote(f.column)} {'text' if is_json else db_type}")
+        columns.append((f.column, is_json))
+    source = f"jsonb_to_recordset(%s::jsonb) AS r({', '.join(definitions)})"
+    return source, columns
+
+
+def _selected(column: str, is_json: bool, quote) -> str:
+    return f"r.{quote(column)}::jsonb" if is_json else f"r.{quote(column)}"
+
+
+def _insert_sql(item: _Insert, columns: list[tuple[str, bool]], source: str, quote) -> str:
+    meta = item.model._meta
+    names = ", ".join(quote(column) for column, _ in columns)
+    values = ", ".join(_selected(column, is_json, quote) for column, is_json in columns)
+    sql = f"INSERT INTO {quote(meta.db_table)} ({names}) SELECT {values} FROM {source}"  # noqa: S608
     return sql + f" RETURNING {quote(meta.pk.column)}" if item.returning else sql
 
 
-def _update_sql(item: _Update, quote) -> str:
+def _update_sql(item: _Update, columns: list[tuple[str, bool]], source: str, quote) -> str:
     meta = item.model._meta
-    columns = [meta.get_field(name).column for name in item.values]
-    assignments = ", ".join(f"{quote(c)} = %s" for c in columns)
+    assignments = ", ".join(
+        f"{quote(column)} = {_selected(column, is_json, quote)}" for column, is_json in columns
+    )
     table, pk = quote(meta.db_table), quote(meta.pk.column)
-    return f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608
+    return f"UPDATE {table} SET {assignments} FROM {source} WHERE {table}.{pk} = r.{pk}"  # noqa: S608
 
 
-def _params(item: _Insert | _Update, fields: list[models.Field] | None, connection) -> list[Any]:
-    """The values as Django's own compilers would prepare them (pre_save, then db_prep_save)."""
+def _records(item, fields, columns, connection) -> list[dict[str, Any]]:
+    """The rows as JSON objects, values prepared as Django's compilers prepare them."""
     if isinstance(item, _Update):
         meta = item.model._meta
         values = [
             meta.get_field(name).get_db_prep_save(value, connection)
             for name, value in item.values.items()
         ]
-        return [*values, meta.pk.get_db_prep_value(item.pk, connection)]
-    params = []
+        values.append(meta.pk.get_db_prep_value(item.pk, connection))
+        return [_record(columns, values)]
+    rows = []
     for obj in item.objs:
-        for f in fields or ():
+        values = []
+        for f in fields:
             value = f.pre_save(obj, True)
             if hasattr(value, "resolve_expression"):
                 raise ValueError(f"{item.model._meta.label}.{f.name}: Writes takes plain values.")
-            params.append(f.get_db_prep_save(value, connection))
-    return params
+            values.append(f.get_db_prep_save(value, connection))
+        rows.append(_record(columns, values))
+    return rows
+
+
+def _record(columns: list[tuple[str, bool]], values: list[Any]) -> dict[str, Any]:
+    return {
+        column: _json_text(value) if is_json else _json_value(value)
+        for (column, is_json), value in zip(columns, values, strict=True)
+    }
+
+
+def _json_text(value: Any) -> str | None:
+    """A JSON column's value (as the driver's JSON wrapper holds it) as JSON text."""
+    if value is None:
+        return None
+    if isinstance(value, JSON_WRAPPERS):
+        return (value.dumps or json.dumps)(value.obj)
+    return json.dumps(value)
+
+
+_ADDRESSES = (
+    ipaddress.IPv4Address, ipaddress.IPv6Address, ipaddress.IPv4Interface,
+    ipaddress.IPv6Interface, ipaddress.IPv4Network, ipaddress.IPv6Network,
+)  # fmt: skip
+
+
+def _json_value(value: Any) -> Any:
+    """A prepared value as JSON that PostgreSQL reads back as the column's type."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, (uuid.UUID, Decimal, *_ADDRESSES)):
+        return str(value)
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return f"{value // dt.timedelta(microseconds=1)} microseconds"
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return "\\x" + bytes(value).hex()
+    if isinstance(value, (list, tuple)):
+        return [_json_value(v) for v in value]
+    raise ValueError(f"Writes cannot send a {type(value).__name__} value.")
 
 
 def _insert_fields(model: type[models.Model], objs: list[models.Model]) -> list[models.Field]:

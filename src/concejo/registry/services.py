@@ -10,13 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from concejo.audit.services import (
-    audit_chain_lock,
+    audit_chain_lock_and_number,
     audit_queue_into,
     audit_record,
     audited_service,
 )
 from concejo.core.actors import Actor
-from concejo.core.counters import next_number
+from concejo.core.counters import give_back_number, next_number
 from concejo.core.errors import Conflict, PermissionDenied, ValidationFailed, field_error
 from concejo.core.text import normalise
 from concejo.core.writes import Writes
@@ -192,16 +192,20 @@ def registry_entry_create(
     calendar = calendar_for(entity, residence_ine=applicant.municipality_ine or None, strict=False)
     stored = StoredFiles(entity.pk)
     try:
-        paths = [stored.save(a) for a in checked]
+        paths = [stored.save_soon(a) for a in checked]  # written while the database works
         entry_id = uuid.uuid4()
+        # Until the commit only two round trips: the locks with the number, then the rows.
+        key = {"entity": entity, "direction": direction}
+        year = timezone.localtime(filed_at or timezone.now()).year
+        number = audit_chain_lock_and_number(entity, RegistryCounter, **key, year=year)
         # The entity's writers are serialised from here on, so the filing time
         # is taken in the same order as the numbers (art. 16: order of arrival).
-        # Until the commit only three statements run: the two locks and the rows.
-        audit_chain_lock(entity)
         filed_at = filed_at or timezone.now()
+        if timezone.localtime(filed_at).year != year:  # the year turned while we waited
+            give_back_number(RegistryCounter, **key, year=year)
+            year = timezone.localtime(filed_at).year
+            number = next_number(RegistryCounter, **key, year=year)
         effective_at = filing_effective_time(filed_at=filed_at, calendar=calendar)
-        year = timezone.localtime(filed_at).year
-        number = next_number(RegistryCounter, entity=entity, direction=direction, year=year)
         code = registry_code(direction, year, number)
         writes = Writes()
         receipt = document_issue(
@@ -281,6 +285,7 @@ def registry_entry_create(
         )
         audit_queue_into(writes)
         writes.flush()
+        stored.wait()  # every file on disk before the entry can commit
     except BaseException:
         stored.discard()
         raise

@@ -97,6 +97,52 @@ def test_a_failure_after_files_were_written_removes_them(
     assert not RegistryEntry.objects.exists()
 
 
+def test_a_file_the_storage_cannot_write_fails_the_entry_and_leaves_nothing(
+    clerk, council, registry_setup, isolated_media
+):
+    # The files are written in the background while the database works: the
+    # entry waits for them, and one that cannot be written fails it all.
+    file_entry(clerk, council)
+    month = dt.datetime.now(MADRID).strftime("%Y/%m")
+    blocked = isolated_media / "registry" / str(council.pk) / month
+    blocked.parent.mkdir(parents=True)
+    blocked.write_bytes(b"a file where the month's folder should be")
+    with pytest.raises(OSError):
+        file_entry(
+            clerk, council,
+            attachments=[AttachmentInput("a.pdf", PDF), AttachmentInput("b.png", PNG)],
+        )  # fmt: skip
+    assert RegistryEntry.objects.count() == 1
+    assert not RegistryAttachment.objects.exists()
+    blocked.unlink()
+    assert stored_files(isolated_media) == []
+    assert file_entry(clerk, council, attachments=[AttachmentInput("a.pdf", PDF)]).number == 2
+
+
+def test_an_entry_that_waits_across_new_year_takes_the_new_years_number(
+    clerk, council, registry_setup, monkeypatch
+):
+    last_year = file_entry(clerk, council, filed_at=dt.datetime(2026, 12, 31, 12, tzinfo=MADRID))
+    # The year is read before the locks and the filing time after them: here
+    # the clock turns midnight in between, so the old year's number goes back.
+    readings = [
+        dt.datetime(2026, 12, 31, 23, 59, 59, 999_000, tzinfo=MADRID),
+        dt.datetime(2027, 1, 1, 0, 0, 0, 1_000, tzinfo=MADRID),
+    ]
+    monkeypatch.setattr(
+        services.timezone, "now", lambda: readings.pop(0) if len(readings) > 1 else readings[0]
+    )
+    entry = file_entry(clerk, council)
+    monkeypatch.undo()
+    assert (entry.year, entry.number, entry.registry_code) == (2027, 1, "2027-E-00000001")
+    counters = dict(
+        RegistryCounter.objects.filter(entity=council, direction="in").values_list(
+            "year", "last_number"
+        )
+    )
+    assert counters == {2026: last_year.number, 2027: 1}
+
+
 def test_attachments_are_stored_with_detected_type_and_hash(
     clerk, council, registry_setup, isolated_media
 ):

@@ -18,13 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from concejo.audit.services import (
-    audit_chain_lock,
+    audit_chain_lock_and_number,
     audit_queue_into,
     audit_record,
     audited_service,
 )
 from concejo.core.actors import Actor
-from concejo.core.counters import next_number
 from concejo.core.errors import Conflict, ValidationFailed, field_error, require_choice
 from concejo.core.writes import Writes, entity_row_save
 from concejo.deadlines.computation import deadline_compute
@@ -266,8 +265,7 @@ def report_create(*, actor: Actor, entity: Entity, data: NewReport, source: str)
     year = timezone.localtime(now).year
     due_at = sla_due(category, now)
     # The whole service is one transaction (audited_service); its rows go out together.
-    audit_chain_lock(entity)
-    number = next_number(ReportCounter, entity=entity, year=year)
+    number = audit_chain_lock_and_number(entity, ReportCounter, entity=entity, year=year)
     writes = Writes()
     report = Report(
         entity=entity, tracking_number=f"AV-{year}-{number:06d}", token=secrets.token_hex(16),
