@@ -344,3 +344,6 @@ SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_MINUTES", 30) * 60
 # --- Concejo --------------------------------------------------------------
 # Representation (apoderamiento) may be granted for at most this many years (art. 6 Ley 39/2015).
 REPRESENTATION_MAX_YEARS = 5
+# Street cleaning: each process keeps the entity's categories, districts and
+# routing rules this many seconds (an edit in another process reaches it then).
+CLEANING_CONFIG_SECONDS = env_int("CLEANING_CONFIG_SECONDS", 30)

@@ -24,6 +24,7 @@ from concejo.core.actors import Actor, client_ip
 from concejo.core.errors import ApplicationError
 from concejo.core.throttling import rate_allowed
 from concejo.organization.models import Entity
+from concejo.sectors.cleaning.config import snapshot
 from concejo.sectors.cleaning.models import Report, ReportPhoto, ReportStatus, ServiceCategory
 from concejo.sectors.cleaning.services import OPEN311_CLOSED, NewReport, report_create
 
@@ -289,7 +290,7 @@ def _create(request, fmt):
     code = request.POST.get("service_code", "").strip()
     if not code:
         raise Open311Error(400, "service_code es obligatorio")
-    category = ServiceCategory.objects.filter(entity=entity, code=code, active=True).first()
+    category = snapshot(entity.pk).categories.get(code)
     if category is None:
         raise Open311Error(404, "service_code desconocido")
     report = report_create(

@@ -13,7 +13,6 @@ from decimal import Decimal, InvalidOperation
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +30,7 @@ from concejo.deadlines.selectors import calendar_for
 from concejo.organization.models import Entity, Role
 from concejo.organization.selectors import require_role
 from concejo.sectors.cleaning.addresses import number_key, street_key, street_type_of
+from concejo.sectors.cleaning.config import route, snapshot
 from concejo.sectors.cleaning.models import (
     Crew,
     District,
@@ -79,7 +79,7 @@ def point_in(boundary: list, lat: float, lon: float) -> bool:
 
 
 def district_at(entity: Entity, lat: float, lon: float) -> District | None:
-    for district in District.objects.filter(entity=entity):
+    for district in snapshot(entity.pk).districts:
         if point_in(district.boundary, lat, lon):
             return district
     return None
@@ -202,21 +202,6 @@ def _place(entity: Entity, data: NewReport):
     return street.latitude, street.longitude, street, street.label
 
 
-def _route(category: ServiceCategory, district: District):
-    """The district's rule for the category, else its rule for any district, else its own unit."""
-    rule = (
-        RoutingRule.objects.filter(
-            Q(district=district) | Q(district__isnull=True), category=category
-        )
-        .select_related("unit", "crew")
-        .order_by(F("district").asc(nulls_last=True))
-        .first()
-    )
-    if rule is not None:
-        return rule.unit, rule.crew
-    return category.responsible_unit, category.crew
-
-
 def sla_due(category: ServiceCategory, start: dt.datetime) -> dt.datetime:
     end = deadline_compute(
         start=start, amount=category.sla_amount, unit=category.sla_unit,
@@ -260,7 +245,7 @@ def report_create(*, actor: Actor, entity: Entity, data: NewReport, source: str)
         except ValidationError as exc:
             raise field_error("email", _("Correo no válido."), code="invalid_email") from exc
     photo = clean_photo(data.photo) if data.photo else None
-    unit, crew = _route(category, district)
+    unit, crew = route(category, district)
     now = timezone.now()
     year = timezone.localtime(now).year
     due_at = sla_due(category, now)
@@ -427,7 +412,7 @@ def report_recategorise(*, actor: Actor, report: Report, category: ServiceCatego
         raise field_error("category", _("Categoría desconocida."), code="unknown_category")
     before = report.category.name
     report.category = category
-    report.unit, report.crew = _route(category, report.district)
+    report.unit, report.crew = route(category, report.district)
     report.due_at = sla_due(category, report.created_at)
     report.save()
     ReportUpdate.objects.create(

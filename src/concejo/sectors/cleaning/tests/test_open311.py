@@ -13,6 +13,7 @@ from concejo.organization.models import Role
 from concejo.organization.tests.factories import MembershipFactory
 from concejo.sectors.cleaning import services
 from concejo.sectors.cleaning.models import (
+    Crew,
     Report,
     ReportPhoto,
 )
@@ -81,6 +82,40 @@ def test_a_request_is_placed_routed_given_its_sla_and_listed_without_personal_da
     # A report in the centre takes the category's unit and no crew.
     post(client, key, lat="41.6500", long="-4.7300")
     assert Report.objects.get(district=city["centro"]).crew is None
+
+
+def test_a_set_up_edited_here_applies_at_once_and_one_edited_elsewhere_after_its_time(
+    client, city, key, settings
+):
+    from django.db import connection
+
+    from concejo.sectors.cleaning.models import RoutingRule, ServiceCategory
+
+    # Categories, districts and rules are kept per process for a short while.
+    assert post(client, key, long="-4.7050").status_code == 201
+    # Edited in this process (service, admin or ORM): the next report sees it.
+    night = Crew.objects.create(entity=city["entity"], name="Brigada Noche", shift="noche")
+    RoutingRule.objects.filter(category=city["container"]).delete()
+    RoutingRule.objects.create(
+        entity=city["entity"], category=city["container"], district=None, unit=city["unit"],
+        crew=night,
+    )  # fmt: skip
+    assert post(client, key, long="-4.7050").status_code == 201
+    assert Report.objects.order_by("-created_at").first().crew == night
+    # Edited by another process (here: plain SQL, no signal): seen once the copy is old.
+    settings.CLEANING_CONFIG_SECONDS = 3600
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {ServiceCategory._meta.db_table} SET active = %s WHERE id = %s",
+            [False, city["container"].pk.hex if connection.vendor == "sqlite" else city["container"].pk],
+        )  # fmt: skip
+    assert post(client, key).status_code == 201  # within its time, the copy still holds
+    settings.CLEANING_CONFIG_SECONDS = 0
+    refused = post(client, key)
+    assert (
+        refused.status_code == 404
+        and refused.json()[0]["description"] == "service_code desconocido"
+    )
 
 
 @pytest.mark.parametrize(
