@@ -36,7 +36,7 @@ pg_cluster_start() {
   "${PG_RUNAS[@]}" "$PGBIN/initdb" -D "$PG_WORK/pg/data" -U concejo --auth=trust -E UTF8 \
     --locale=C.UTF-8 >/dev/null
   "${PG_RUNAS[@]}" "$PGBIN/pg_ctl" -D "$PG_WORK/pg/data" -l "$PG_WORK/pg/server.log" -w \
-    -o "-p $port -k $PG_WORK/pg -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100" \
+    -o "-p $port -k $PG_WORK/pg -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100 -c shared_buffers=512MB" \
     start >/dev/null
   "$PGBIN/createdb" -h 127.0.0.1 -p "$port" -U concejo concejo
   PG_URL="postgres://concejo@127.0.0.1:$port/concejo"

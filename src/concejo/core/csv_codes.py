@@ -13,7 +13,9 @@ _CONFUSABLE = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
 def new_csv_code() -> str:
-    return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+    """Fifteen random bytes, five bits per character (each character uniform)."""
+    bits = int.from_bytes(secrets.token_bytes(LENGTH * 5 // 8))
+    return "".join(ALPHABET[(bits >> (5 * i)) & 31] for i in range(LENGTH))
 
 
 def normalise_csv_code(raw: str) -> str | None:
