@@ -16,6 +16,7 @@ from concejo.cases.models import Case
 from concejo.core.actors import Actor, client_ip
 from concejo.core.errors import ApplicationError
 from concejo.procedures import selectors as procedures
+from concejo.procedures.models import Initiation
 from concejo.registry.attachments import AttachmentInput
 from concejo.sede import citizens, services
 from concejo.sede.folder_views import LOGIN, demo_people
@@ -193,9 +194,13 @@ def submitted(request, entry_id):
     if entry is None:
         raise Http404
     case = Case.objects.filter(origin_entry=entry).first()
-    return render(
-        request, "sede/apply_done.html", _now_context(entity=entry.entity, entry=entry, case=case)
+    opening = case is None and bool(
+        entry.procedure_version_id and entry.procedure_version.initiation == Initiation.ON_REQUEST
     )
+    return render(
+        request, "sede/apply_done.html",
+        _now_context(entity=entry.entity, entry=entry, case=case, case_opening=opening),
+    )  # fmt: skip
 
 
 @login_required(login_url=LOGIN)

@@ -14,6 +14,7 @@ from concejo.cases.models import Case, CaseStatus
 from concejo.core.actors import Actor
 from concejo.core.errors import Conflict, NotFound, ValidationFailed, field_error
 from concejo.core.filetypes import extension_of
+from concejo.outbox.services import outbox_enqueue
 from concejo.people.models import Person
 from concejo.procedures.form_errors import form_errors
 from concejo.procedures.models import Initiation, ProcedureVersion, VersionStatus
@@ -165,8 +166,12 @@ def _review(draft: ApplicationDraft) -> _Review:
 
 @audited_service("sede.application.submit")
 def application_submit(*, actor: Actor, draft: ApplicationDraft) -> RegistryEntry:
-    """File the application in the registry (and open the case when it starts on request)."""
-    from concejo.cases.services import case_open_from_entry
+    """File the application in the registry; a procedure started on request gets its case.
+
+    The case is opened by an outbox task right after the commit (inline mode:
+    in the same request; deferred: by the next worker), so the entry, the
+    legal act, never waits for nor depends on it.
+    """
     from concejo.registry.services import registry_entry_create
 
     draft = (
@@ -204,10 +209,29 @@ def application_submit(*, actor: Actor, draft: ApplicationDraft) -> RegistryEntr
         attachments=attachments, destination_unit=version.responsible_unit,
     )  # fmt: skip
     if version.initiation == Initiation.ON_REQUEST:
-        case_open_from_entry(actor=Actor.system(), entry=entry)
+        # The case opens right after the commit (outbox): a deadline-day burst
+        # files every application at once and opens the cases as workers free.
+        outbox_enqueue(kind=OPEN_CASE, payload={"entry": str(entry.pk)})
     _discard(draft)
     audit_record(actor=actor, action="sede.application.submit", entity=draft.entity, target=entry)
     return entry
+
+
+OPEN_CASE = "sede.open_case"
+
+
+def open_case_task(payload: dict) -> None:
+    """Open the case of a filed application (once: a clerk may have opened it already)."""
+    from concejo.cases.services import case_open_from_entry
+
+    entry = RegistryEntry.objects.get(pk=payload["entry"])
+    if Case.objects.filter(origin_entry=entry).exists():
+        return
+    try:
+        case_open_from_entry(actor=Actor.system(), entry=entry)
+    except Conflict as exc:
+        if exc.code != "entry_already_opened":  # opened meanwhile by someone else: done
+            raise
 
 
 @audited_service("sede.correction.answer")

@@ -114,6 +114,40 @@ def test_a_representative_files_for_the_grantor_and_an_obliged_company_cannot_ch
     assert entry.interested.get().person == company and entry.representative == sede["lucia"]
 
 
+def test_with_deferred_side_effects_the_case_opens_once_after_the_submission(
+    client, sede, settings
+):
+    from concejo.outbox.models import OutboxTask
+    from concejo.outbox.services import outbox_drain
+    from concejo.sede.services import open_case_task
+
+    settings.OUTBOX_MODE = "deferred"  # production with workers: nothing runs in the request
+    sign_in(client, sede["lucia"])
+    url = client.get(f"/{sede['entity'].dir3_code}/procedimientos/2045001/solicitar/")["Location"]
+    upload(client, url, 1)
+    upload(client, url, 2)
+    review = client.post(url, {
+        "action": "review", "f-emplazamiento": "Calle Santiago, 10", "f-presupuesto": "100",
+        "acting_for": sede["lucia"].id_number,
+    })["Location"]  # fmt: skip
+    done = client.post(review)
+    entry = RegistryEntry.objects.get()
+    assert not Case.objects.exists()  # filed; the case is the worker's
+    assert OutboxTask.objects.filter(kind="sede.open_case", status="pending").count() == 1
+    waiting = client.get(done["Location"]).content.decode()
+    assert entry.registry_code in waiting and "Se está abriendo" in waiting
+    outbox_drain(limit=100)
+    case = Case.objects.get(origin_entry=entry)
+    assert [line.document.title for line in case.index.order_by("position")] == [
+        "doc.pdf",
+        "doc.pdf",
+    ]
+    assert case.case_code in client.get(done["Location"]).content.decode()
+    # Run again (a retry, or a clerk who opened it first): still one case, no error.
+    open_case_task({"entry": str(entry.pk)})
+    assert Case.objects.filter(origin_entry=entry).count() == 1
+
+
 def test_someone_elses_draft_is_not_found(client, sede):
     sign_in(client, sede["lucia"])
     url = client.get(f"/{sede['entity'].dir3_code}/procedimientos/2045001/solicitar/")["Location"]
