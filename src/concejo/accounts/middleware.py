@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 
 EXEMPT = ("/backoffice/entrar/", "/backoffice/salir/", "/backoffice/doble-factor/", "/static/")
 LAST_SEEN = "last_seen"
+LAST_SEEN_RESOLUTION = 60  # seconds; the idle timeout is measured to the minute
 
 
 class SessionPolicyMiddleware:
@@ -36,7 +37,8 @@ class SessionPolicyMiddleware:
             ):
                 logout(request)
                 return redirect(f"{settings.LOGIN_URL}?next={request.path}")
-            request.session[LAST_SEEN] = now
+            if now - seen >= LAST_SEEN_RESOLUTION or LAST_SEEN not in request.session:
+                request.session[LAST_SEEN] = now  # not on every request: no session write each time
             request.session.setdefault(SESSION_EPOCH, security.session_epoch)
             if (
                 request.path.startswith(("/backoffice/", "/admin/"))

@@ -112,10 +112,15 @@ def _check_form_data(version: ProcedureVersion | None, form_data: dict[str, Any]
         )
 
 
-def _published_version(entity: Entity, procedure: Procedure | None) -> ProcedureVersion | None:
+def _published_version(
+    entity: Entity, procedure: Procedure | None, known: ProcedureVersion | None = None
+) -> ProcedureVersion | None:
     if procedure is None:
         return None
-    version = procedure.versions.filter(status=VersionStatus.PUBLISHED).first()
+    if known is not None and known.procedure_id == procedure.pk:
+        version = known if known.status == VersionStatus.PUBLISHED else None
+    else:
+        version = procedure.versions.filter(status=VersionStatus.PUBLISHED).first()
     if procedure.entity_id != entity.pk or version is None:
         raise field_error(
             "procedure",
@@ -148,8 +153,13 @@ def registry_entry_create(
     attachments: list[AttachmentInput] | None = None,
     form_data: dict[str, Any] | None = None,
     filed_at: dt.datetime | None = None,
+    procedure_version: ProcedureVersion | None = None,
 ) -> RegistryEntry:
-    """Record a submission (entrada) or an outgoing communication (salida)."""
+    """Record a submission (entrada) or an outgoing communication (salida).
+
+    `procedure_version`: the procedure's published version, when the caller
+    has just read it in this transaction (it is checked, not read again).
+    """
     require_role(actor, entity, *REGISTRY_WRITERS)
     if direction not in Direction.values:
         raise field_error("direction", _("Sentido no válido."), code="invalid_choice")
@@ -160,7 +170,7 @@ def registry_entry_create(
         raise field_error("subject", _("Indique el asunto."), code="required")
     if len(subject) > 250:
         raise field_error("subject", _("El asunto admite 250 caracteres."), code="too_long")
-    version = _published_version(entity, procedure)
+    version = _published_version(entity, procedure, procedure_version)
     _check_form_data(version, form_data)
     _check_parties(entity, interested, representative, version)
     if office is not None and office.entity_id != entity.pk:

@@ -164,12 +164,7 @@ def draft_page(request, draft_id):
 @login_required(login_url=LOGIN)
 def draft_review(request, draft_id):
     draft = _draft(request, draft_id)
-    try:
-        version = services.published_version(draft)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return redirect("sede:folder")
-    if request.method == "POST":
+    if request.method == "POST":  # the submission checks the procedure itself
         try:
             actor = Actor.sede(request.user, ip=client_ip(request))
             entry = services.application_submit(actor=actor, draft=draft)
@@ -177,6 +172,11 @@ def draft_review(request, draft_id):
             messages.error(request, exc.message)
             return redirect("sede:draft", draft_id=draft.pk)
         return redirect("sede:submitted", entry_id=entry.pk)
+    try:
+        version = services.published_version(draft)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("sede:folder")
     if services.draft_problems(draft):
         return redirect("sede:draft", draft_id=draft.pk)
     options = {p.id_number: p for p in citizens.acting_options(request.user, draft.entity)}
@@ -190,7 +190,7 @@ def draft_review(request, draft_id):
 
 @login_required(login_url=LOGIN)
 def submitted(request, entry_id):
-    entry = citizens.my_submissions(request.user).filter(pk=entry_id).first()
+    entry = citizens.my_submission(request.user, entry_id)
     if entry is None:
         raise Http404
     case = Case.objects.filter(origin_entry=entry).first()
@@ -260,7 +260,7 @@ def folder_case(request, case_id):
 def receipt(request, entry_id):
     from concejo.verification.http import issued_download
 
-    entry = citizens.my_submissions(request.user).filter(pk=entry_id).first()
+    entry = citizens.my_submission(request.user, entry_id)
     if entry is None or entry.receipt is None:
         raise Http404
     return issued_download(

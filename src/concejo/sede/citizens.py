@@ -59,6 +59,21 @@ def acting_options(user, entity, procedure_code: str | None = None) -> list[Pers
     return options
 
 
+def my_submission(user, entry_id) -> RegistryEntry | None:
+    """One of the citizen's submissions (as interested party or representative), or None."""
+    entry = (
+        RegistryEntry.objects.filter(pk=entry_id)
+        .select_related("entity", "receipt", "procedure_version")
+        .first()
+    )
+    if entry is None:
+        return None
+    mine = my_persons(user)
+    if entry.representative_id and mine.filter(pk=entry.representative_id).exists():
+        return entry
+    return entry if entry.interested.filter(person__in=mine).exists() else None
+
+
 def my_submissions(user) -> QuerySet[RegistryEntry]:
     mine = my_persons(user)
     return (

@@ -139,6 +139,7 @@ class _Review:
     version: ProcedureVersion
     problems: dict[str, str]
     acting: Person | None  # on whose behalf, when the citizen may act for them
+    own: list[Person]  # the citizen's own person(s) before this entity
 
 
 def _review(draft: ApplicationDraft) -> _Review:
@@ -151,17 +152,18 @@ def _review(draft: ApplicationDraft) -> _Review:
     for position, document in enumerate(version.required_documents.all(), start=1):
         if document.mandatory and position not in slots:
             problems[f"slot-{position}"] = _("Adjunte «%(d)s».") % {"d": document.name}
-    options = {
-        p.id_number: p for p in acting_options(draft.user, draft.entity, version.procedure.sia_code)
-    }
-    acting = options.get(draft.acting_for)
+    own = list(my_persons(draft.user).filter(entity=draft.entity))
+    acting = next((p for p in own if p.id_number == draft.acting_for), None)
+    if acting is None:  # on someone else's behalf: only with a valid representation
+        options = acting_options(draft.user, draft.entity, draft.procedure.sia_code)
+        acting = next((p for p in options if p.id_number == draft.acting_for), None)
     if acting is None:
         problems["acting_for"] = _("Elija en nombre de quién presenta la solicitud.")
     elif draft.notification_channel == "postal" and acting.obliged_electronic:
         problems["notification_channel"] = _(
             "%(n)s está obligado a relacionarse electrónicamente (art. 14.2): no puede elegir papel."
         ) % {"n": acting.display_name}
-    return _Review(version, problems, acting)
+    return _Review(version, problems, acting, own)
 
 
 @audited_service("sede.application.submit")
@@ -188,7 +190,7 @@ def application_submit(*, actor: Actor, draft: ApplicationDraft) -> RegistryEntr
             code="incomplete_application", fields=review.problems,
         )  # fmt: skip
     version, acting = review.version, review.acting
-    own = my_persons(draft.user).filter(entity=draft.entity).first()
+    own = review.own[0] if review.own else None
     representative = own if own is not None and own.pk != acting.pk else None
     if draft.notification_channel in ("electronic", "postal") and (
         acting.preferred_channel != draft.notification_channel
@@ -207,6 +209,7 @@ def application_submit(*, actor: Actor, draft: ApplicationDraft) -> RegistryEntr
         representative=representative, channel=Channel.SEDE, procedure=draft.procedure,
         expone=draft.expone, solicita=draft.solicita, form_data=draft.form_data or None,
         attachments=attachments, destination_unit=version.responsible_unit,
+        procedure_version=version,
     )  # fmt: skip
     if version.initiation == Initiation.ON_REQUEST:
         # The case opens right after the commit (outbox): a deadline-day burst

@@ -89,6 +89,23 @@ def test_idle_sessions_expire_and_sign_out_everywhere_closes_other_browsers(clie
     assert other.get("/backoffice/expedientes/")["Location"].startswith("/backoffice/entrar/")
 
 
+def test_activity_keeps_a_session_alive_writing_it_at_most_once_a_minute(client, settings):
+    employee(Role.CASE_HANDLER, "teo")
+    sign_in(client, "teo")
+    settings.SESSION_IDLE_SECONDS = 120
+    session = client.session
+    session["last_seen"] = int(time.time()) - 90  # idle, but not for too long
+    session.save()
+    assert client.get("/backoffice/expedientes/").status_code == 200
+    seen = client.session["last_seen"]
+    assert seen >= int(time.time()) - 2  # the activity moved it forward
+    session = client.session
+    session["last_seen"] = seen - 10  # seen ten seconds ago: not written again
+    session.save()
+    assert client.get("/backoffice/expedientes/").status_code == 200
+    assert client.session["last_seen"] == seen - 10
+
+
 def test_another_sign_in_path_cannot_skip_the_code_and_guessing_is_locked_out(client, settings):
     settings.TWO_FACTOR_REQUIRED = True
     user = employee()
