@@ -9,11 +9,12 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from concejo.audit.services import audit_record, audited_service
+from concejo.audit.services import audit_queue_into, audit_record, audited_service
 from concejo.cases.models import Case, CaseStatus
 from concejo.core.actors import Actor
 from concejo.core.errors import Conflict, NotFound, ValidationFailed, field_error
 from concejo.core.filetypes import extension_of
+from concejo.core.writes import Writes
 from concejo.outbox.services import outbox_enqueue
 from concejo.people.models import Person
 from concejo.procedures.form_errors import form_errors
@@ -123,8 +124,8 @@ def draft_detach(*, draft: ApplicationDraft, attachment_id: int) -> None:
     transaction.on_commit(lambda: default_storage.delete(path))
 
 
-def _discard(draft: ApplicationDraft) -> None:
-    paths = [f.file.name for f in draft.files.all()]
+def _discard(draft: ApplicationDraft, files: list[DraftAttachment]) -> None:
+    paths = [f.file.name for f in files]
     draft.delete()
     transaction.on_commit(lambda: [default_storage.delete(p) for p in paths])
 
@@ -140,6 +141,7 @@ class _Review:
     problems: dict[str, str]
     acting: Person | None  # on whose behalf, when the citizen may act for them
     own: list[Person]  # the citizen's own person(s) before this entity
+    files: list[DraftAttachment]  # in the order they are filed
 
 
 def _review(draft: ApplicationDraft) -> _Review:
@@ -148,7 +150,8 @@ def _review(draft: ApplicationDraft) -> _Review:
     if version.form_schema:
         for path, message in form_errors(version.form_schema, draft.form_data).items():
             problems[path or "form"] = message
-    slots = {f.slot for f in draft.files.all()}
+    files = list(draft.files.order_by("slot", "uploaded_at"))
+    slots = {f.slot for f in files}
     for position, document in enumerate(version.required_documents.all(), start=1):
         if document.mandatory and position not in slots:
             problems[f"slot-{position}"] = _("Adjunte «%(d)s».") % {"d": document.name}
@@ -163,7 +166,7 @@ def _review(draft: ApplicationDraft) -> _Review:
         problems["notification_channel"] = _(
             "%(n)s está obligado a relacionarse electrónicamente (art. 14.2): no puede elegir papel."
         ) % {"n": acting.display_name}
-    return _Review(version, problems, acting, own)
+    return _Review(version, problems, acting, own, files)
 
 
 @audited_service("sede.application.submit")
@@ -201,7 +204,7 @@ def application_submit(*, actor: Actor, draft: ApplicationDraft) -> RegistryEntr
             details={"from": acting.preferred_channel, "to": draft.notification_channel},
         )  # fmt: skip
     attachments = []
-    for stored in draft.files.order_by("slot", "uploaded_at"):
+    for stored in review.files:
         with stored.file.open("rb") as handle:
             attachments.append(AttachmentInput(stored.name, handle.read()))
     entry = registry_entry_create(
@@ -211,12 +214,15 @@ def application_submit(*, actor: Actor, draft: ApplicationDraft) -> RegistryEntr
         attachments=attachments, destination_unit=version.responsible_unit,
         procedure_version=version,
     )  # fmt: skip
+    writes = Writes()
     if version.initiation == Initiation.ON_REQUEST:
         # The case opens right after the commit (outbox): a deadline-day burst
         # files every application at once and opens the cases as workers free.
-        outbox_enqueue(kind=OPEN_CASE, payload={"entry": str(entry.pk)})
-    _discard(draft)
+        outbox_enqueue(kind=OPEN_CASE, payload={"entry": str(entry.pk)}, writes=writes)
+    _discard(draft, review.files)
     audit_record(actor=actor, action="sede.application.submit", entity=draft.entity, target=entry)
+    audit_queue_into(writes)
+    writes.flush()  # the task and the audit row in one statement
     return entry
 
 
