@@ -88,3 +88,30 @@ def test_keys_of_an_inactive_entity_stop_working(council):
 def test_an_over_long_application_name_is_a_clear_error(council):
     with pytest.raises(CommandError, match="100 caracteres"):
         create_key("--name", "x" * 101, "--entity", council.dir3_code, "--scopes", "people:read")
+
+
+def test_a_key_is_read_with_its_application_entity_and_user_and_stops_with_its_application(
+    council,
+):
+    from concejo.apikeys.services import api_key_authenticate, api_key_issue
+    from concejo.organization.models import Role
+    from concejo.organization.tests.factories import MembershipFactory
+
+    signer = MembershipFactory(entity=council, role=Role.CASE_HANDLER).user
+    issued = api_key_issue(
+        actor=Actor.system(), entity=council, name="portafirmas", scopes=["people:read"],
+        user=signer,
+    )  # fmt: skip
+    key = api_key_authenticate(issued.secret)
+    assert (key.pk, key.user, key.application.entity) == (issued.key.pk, signer, council)
+    assert key.application.entity.pk == council.pk and key.application.has_scope("people:read")
+    assert (
+        key.created_at == ApiKey.objects.get(pk=key.pk).created_at
+    )  # read back as Django reads it
+    shared = api_key_issue(actor=Actor.system(), entity=council, name="app", scopes=["people:read"])
+    assert api_key_authenticate(shared.secret).user is None
+    application = shared.key.application
+    application.active = False
+    application.save()
+    assert api_key_authenticate(shared.secret) is None
+    assert api_key_authenticate(issued.secret) is not None  # another application's key still works
