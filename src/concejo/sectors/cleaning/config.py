@@ -16,7 +16,6 @@ The snapshot's objects are shared between threads and must only be read.
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass, field
 
@@ -37,7 +36,6 @@ class Snapshot:
 
 
 _SNAPSHOTS: dict = {}
-_LOCK = threading.Lock()
 
 
 def snapshot(entity_id) -> Snapshot:
@@ -46,8 +44,7 @@ def snapshot(entity_id) -> Snapshot:
     if kept is not None and time.monotonic() - kept.loaded_at < settings.CLEANING_CONFIG_SECONDS:
         return kept
     loaded = _load(entity_id)
-    with _LOCK:
-        _SNAPSHOTS[entity_id] = loaded
+    _SNAPSHOTS[entity_id] = loaded  # one assignment: atomic, no lock needed
     return loaded
 
 
