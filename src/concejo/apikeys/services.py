@@ -111,7 +111,7 @@ def api_key_issue(
 
 @audited_service("apikeys.key.revoke")
 def api_key_revoke(*, actor: Actor, key: ApiKey) -> ApiKey:
-    key = ApiKey.objects.select_for_update().select_related("entity").get(pk=key.pk)
+    key = ApiKey.objects.select_for_update(of=("self",)).select_related("entity").get(pk=key.pk)
     require_role(actor, key.entity, Role.ADMINISTRATOR)
     if key.revoked_at is not None:
         raise Conflict(_("La clave ya estaba revocada."), code="already_revoked")

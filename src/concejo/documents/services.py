@@ -108,7 +108,11 @@ def document_create(
 
 
 def _locked(document: Document) -> Document:
-    return Document.objects.select_for_update().select_related("entity").get(pk=document.pk)
+    return (
+        Document.objects.select_for_update(of=("self",))
+        .select_related("entity")
+        .get(pk=document.pk)
+    )
 
 
 def _ensure_editable(document: Document) -> None:

@@ -149,7 +149,9 @@ def person_create(
 
 @audited_service("people.person.update")
 def person_update(*, actor: Actor, person: Person, **changes: Any) -> Person:
-    person = Person.objects.select_for_update().select_related("entity").get(pk=person.pk)
+    person = (
+        Person.objects.select_for_update(of=("self",)).select_related("entity").get(pk=person.pk)
+    )
     require_role(actor, person.entity, *PERSON_WRITERS)
     unknown = set(changes) - set(PERSON_FIELDS) - {"kind", "id_type", "id_number"}
     if unknown:
@@ -259,7 +261,7 @@ def representation_revoke(
     *, actor: Actor, representation: Representation, reason: str = ""
 ) -> Representation:
     representation = (
-        Representation.objects.select_for_update()
+        Representation.objects.select_for_update(of=("self",))
         .select_related("entity")
         .get(pk=representation.pk)
     )
@@ -286,7 +288,7 @@ def persons_link_user(*, actor: Actor, id_type: str, id_number: str, user) -> li
     Only a sign-in that proved who holds the document (an identity provider) calls it.
     """
     found = list(
-        Person.objects.select_for_update()
+        Person.objects.select_for_update(of=("self",))
         .select_related("entity")
         .filter(id_type=id_type, id_number=id_number, user__isnull=True)
         .order_by("created_at", "id")

@@ -113,7 +113,7 @@ def processing_activity_update(
 ) -> ProcessingActivity:
     """Change an activity; the record keeps its version and the audit trail what changed."""
     activity = (
-        ProcessingActivity.objects.select_for_update()
+        ProcessingActivity.objects.select_for_update(of=("self",))
         .select_related("entity")
         .filter(pk=activity.pk)
         .first()
@@ -167,7 +167,7 @@ def subject_request_extend(
     from concejo.deadlines.selectors import calendar_for
 
     case = _request(actor, case)
-    case = Case.objects.select_for_update().select_related("entity").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("entity").get(pk=case.pk)
     if case.status in FINISHED:
         raise Conflict(_("La solicitud ya está resuelta."), code="request_closed")
     if months not in (1, 2):
@@ -332,7 +332,9 @@ def legal_hold_place(
 
 @audited_service("privacy.legal_hold.release")
 def legal_hold_release(*, actor: Actor, hold: LegalHold) -> LegalHold:
-    hold = LegalHold.objects.select_for_update().select_related("entity").get(pk=hold.pk)
+    hold = (
+        LegalHold.objects.select_for_update(of=("self",)).select_related("entity").get(pk=hold.pk)
+    )
     require_role(actor, hold.entity, *ACTIVITY_EDITORS)
     if hold.released_at is not None:
         raise Conflict(_("La retención ya estaba levantada."), code="already_released")

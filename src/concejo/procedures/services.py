@@ -97,7 +97,11 @@ def procedure_create(
 
 
 def _locked(procedure: Procedure) -> Procedure:
-    return Procedure.objects.select_for_update().select_related("entity").get(pk=procedure.pk)
+    return (
+        Procedure.objects.select_for_update(of=("self",))
+        .select_related("entity")
+        .get(pk=procedure.pk)
+    )
 
 
 @audited_service("procedures.procedure.update")

@@ -180,7 +180,7 @@ def application_submit(*, actor: Actor, draft: ApplicationDraft) -> RegistryEntr
     from concejo.registry.services import registry_entry_create
 
     draft = (
-        ApplicationDraft.objects.select_for_update()
+        ApplicationDraft.objects.select_for_update(of=("self",))
         .select_related("procedure", "entity")
         .get(pk=draft.pk)
     )
@@ -252,7 +252,7 @@ def correction_answer(
     from concejo.documents.services import document_create
     from concejo.registry.services import registry_entry_create
 
-    case = Case.objects.select_for_update().select_related("entity").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("entity").get(pk=case.pk)
     mine = set(my_persons(actor.user).values_list("pk", flat=True))
     party = case.parties.filter(person_id__in=mine).select_related("person").first()
     if party is None:

@@ -151,7 +151,11 @@ def _ensure_index_open(document: Document) -> None:
 
 
 def _locked_request(request: SignatureRequest) -> SignatureRequest:
-    return SignatureRequest.objects.select_for_update().select_related("entity").get(pk=request.pk)
+    return (
+        SignatureRequest.objects.select_for_update(of=("self",))
+        .select_related("entity")
+        .get(pk=request.pk)
+    )
 
 
 def _my_step(actor: Actor, request: SignatureRequest) -> SignatureStep:

@@ -294,7 +294,9 @@ def report_create(*, actor: Actor, entity: Entity, data: NewReport, source: str)
 def report_transition(
     *, actor: Actor, report: Report, to_status: str, note: str = "", public: bool = True
 ) -> Report:
-    report = Report.objects.select_for_update().select_related("entity").get(pk=report.pk)
+    report = (
+        Report.objects.select_for_update(of=("self",)).select_related("entity").get(pk=report.pk)
+    )
     require_role(actor, report.entity, *WORKERS)
     if to_status not in ReportStatus.values:
         raise field_error("status", _("Estado desconocido."), code="invalid_choice")
@@ -405,7 +407,9 @@ def report_feedback(*, report: Report, fixed: bool, comment: str = "") -> Report
 def report_recategorise(*, actor: Actor, report: Report, category: ServiceCategory) -> Report:
     """Triage: another category, routed and timed again."""
     report = (
-        Report.objects.select_for_update().select_related("entity", "district").get(pk=report.pk)
+        Report.objects.select_for_update(of=("self",))
+        .select_related("entity", "district")
+        .get(pk=report.pk)
     )
     require_role(actor, report.entity, *WORKERS)
     if category.entity_id != report.entity_id or not category.active:
@@ -472,7 +476,9 @@ def work_order_done(*, actor: Actor, order, notes: str = "", photo: bytes | None
     """The crew finished: its reports become fixed (their reporters are told)."""
     from concejo.sectors.cleaning.models import WorkOrder
 
-    order = WorkOrder.objects.select_for_update().select_related("entity").get(pk=order.pk)
+    order = (
+        WorkOrder.objects.select_for_update(of=("self",)).select_related("entity").get(pk=order.pk)
+    )
     require_role(actor, order.entity, *WORKERS)
     if order.done_at is not None:
         raise Conflict(_("El parte ya estaba terminado."), code="already_done")

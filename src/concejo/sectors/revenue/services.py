@@ -537,7 +537,9 @@ def enforcement_notified(actor: Actor, *, receipt: Receipt, on: dt.date) -> Rece
 
 
 def _lock(receipt: Receipt) -> Receipt:
-    return Receipt.objects.select_for_update().select_related("entity").get(pk=receipt.pk)
+    return (
+        Receipt.objects.select_for_update(of=("self",)).select_related("entity").get(pk=receipt.pk)
+    )
 
 
 def _may_pay(actor: Actor, receipt: Receipt) -> None:

@@ -210,3 +210,47 @@ def test_a_required_document_only_takes_its_accepted_formats(client, sede, setti
     drafts = Path(settings.MEDIA_ROOT) / "drafts"
     assert not drafts.exists() or not any(p.is_file() for p in drafts.rglob("*"))
     assert send(0).json() == {"ok": True}  # "other documents" take any admitted format
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_submission_in_progress_does_not_lock_the_council_or_the_procedure(sede, settings):
+    """Until its commit a submission holds its draft, not the rows the draft refers to:
+    everyone else's entries, cases and reports (which key-share-lock the entity) go on."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from concejo.sede import services
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's")
+    settings.OUTBOX_MODE = "deferred"
+    draft = services.draft_for(user=sede["user"], procedure=sede["procedure"])
+    services.draft_save(draft=draft, values={"f-emplazamiento": "Calle Santiago, 10",
+                                             "f-presupuesto": "100"})  # fmt: skip
+    services.draft_attach(draft=draft, slot=1, name="presupuesto.pdf", content=PDF)
+    services.draft_attach(draft=draft, slot=2, name="plano.pdf", content=PDF)
+    blocked: list[str] = []
+
+    def probe() -> None:
+        try:
+            with connection.cursor() as cursor:
+                for table, pk in (("organization_entity", sede["entity"].pk),
+                                  ("procedures_procedure", sede["procedure"].pk)):  # fmt: skip
+                    try:
+                        with transaction.atomic():
+                            cursor.execute(
+                                f"SELECT 1 FROM {table} WHERE id = %s FOR KEY SHARE NOWAIT", [pk]
+                            )
+                    except Exception as exc:  # the lock error names the table
+                        blocked.append(f"{table}: {exc}")
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        entry = services.application_submit(actor=Actor.sede(sede["user"]), draft=draft)
+        thread = threading.Thread(target=probe)
+        thread.start()
+        thread.join(timeout=30)
+    assert blocked == []
+    assert RegistryEntry.objects.filter(pk=entry.pk).exists()
