@@ -22,8 +22,20 @@ VERIFIED = "two_factor_verified"
 
 
 def security_of(user) -> AccountSecurity:
-    found, _created = AccountSecurity.objects.get_or_create(user=user)
-    return found
+    """The user's account security (read with the request's user when it exists)."""
+    try:
+        return user.security
+    except AccountSecurity.DoesNotExist:
+        found, _created = AccountSecurity.objects.get_or_create(user=user)
+        user.security = found
+        return found
+
+
+def _locked_security(user) -> AccountSecurity:
+    """The user's security row, locked; later reads through the user see what is written."""
+    security = AccountSecurity.objects.select_for_update().get(pk=security_of(user).pk)
+    user.security = security
+    return security
 
 
 def two_factor_required(user) -> bool:
@@ -38,7 +50,7 @@ def two_factor_required(user) -> bool:
 @audited_service("accounts.totp.start")
 def totp_start(*, actor: Actor) -> AccountSecurity:
     """A new (unconfirmed) secret to scan; an active second factor is not replaced this way."""
-    security = AccountSecurity.objects.select_for_update().get(pk=security_of(actor.user).pk)
+    security = _locked_security(actor.user)
     if security.two_factor:
         raise Conflict(_("El doble factor ya está activado."), code="already_enabled")
     security.totp_secret = totp.new_secret()
@@ -59,7 +71,7 @@ def _check(security: AccountSecurity, code: str) -> None:
 
 @audited_service("accounts.totp.confirm")
 def totp_confirm(*, actor: Actor, code: str) -> AccountSecurity:
-    security = AccountSecurity.objects.select_for_update().get(pk=security_of(actor.user).pk)
+    security = _locked_security(actor.user)
     if security.two_factor:
         raise Conflict(_("El doble factor ya está activado."), code="already_enabled")
     _check(security, code)
@@ -80,7 +92,7 @@ def totp_verify(*, actor: Actor, user, code: str) -> None:
             _("Demasiados intentos fallidos. Espere %(m)d minuto(s).") % {"m": max(1, round(wait / 60))},
             code="locked", fields={"code": _("Bloqueado temporalmente.")},
         )  # fmt: skip
-    security = AccountSecurity.objects.select_for_update().get(pk=security_of(user).pk)
+    security = _locked_security(user)
     try:
         _check(security, code)
     except ValidationFailed:
@@ -92,7 +104,7 @@ def totp_verify(*, actor: Actor, user, code: str) -> None:
 @audited_service("accounts.sessions.close_all")
 def sign_out_everywhere(*, actor: Actor) -> None:
     """Every open session of the employee ends at its next request."""
-    security = AccountSecurity.objects.select_for_update().get(pk=security_of(actor.user).pk)
+    security = _locked_security(actor.user)
     security.session_epoch += 1
     security.save(update_fields=["session_epoch"])
     audit_record(actor=actor, action="accounts.sessions.close_all", target=security)
@@ -123,7 +135,7 @@ def two_factor_reset(*, actor: Actor, user, reason: str) -> AccountSecurity:
         if actor.user is None or user.is_superuser or not shared.exists():
             raise PermissionDenied()
     with transaction.atomic():
-        security = AccountSecurity.objects.select_for_update().get(pk=security_of(user).pk)
+        security = _locked_security(user)
         security.totp_secret = ""
         security.totp_confirmed_at = None
         security.totp_last_step = 0

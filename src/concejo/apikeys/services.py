@@ -10,7 +10,6 @@ from datetime import timedelta
 from functools import cache
 
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +18,7 @@ from concejo.apikeys.scopes import SCOPES
 from concejo.audit.services import audit_record, audited_service
 from concejo.core.actors import Actor
 from concejo.core.errors import Conflict, field_error
-from concejo.core.writes import prepared_cursor
+from concejo.core.reads import columns, read_models
 from concejo.organization.models import Entity, Role
 from concejo.organization.selectors import require_role
 
@@ -130,9 +129,7 @@ def _joined() -> list[tuple]:
 def _active_key_sql() -> str:
     """Every API request runs it: one prepared statement instead of an ORM query."""
     (key, k), (application, a), (entity, e), (user, u) = _joined()
-    select = ", ".join(
-        f"{alias}.{f.column}" for model, alias in _joined() for f in model._meta.concrete_fields
-    )
+    select = ", ".join(columns(model, alias) for model, alias in _joined())
     return (
         f"SELECT {select} FROM {key._meta.db_table} {k} "  # noqa: S608 - names from the models
         f"JOIN {application._meta.db_table} {a} ON {a}.id = {k}.application_id "
@@ -145,25 +142,13 @@ def _active_key_sql() -> str:
 def _active_key(prefix: str) -> ApiKey | None:
     """The unrevoked key with this prefix, of an active application of an active entity,
     with its application, the application's entity and its user (if personal) loaded."""
-    with prepared_cursor(connection) as cursor:
-        cursor.execute(_active_key_sql(), [prefix])
-        row = cursor.fetchone()
-    if row is None:
+    rows = read_models(_active_key_sql(), [prefix], _joined())
+    if not rows:
         return None
-    objects = []
-    for model, alias in _joined():
-        fields = model._meta.concrete_fields
-        values, row = list(row[: len(fields)]), row[len(fields) :]
-        for i, field in enumerate(fields):  # converted as Django's compiler converts them
-            column = field.get_col(alias)
-            converters = connection.ops.get_db_converters(column)
-            for convert in converters + column.get_db_converters(connection):
-                values[i] = convert(values[i], column, connection)
-        objects.append(model.from_db(connection.alias, [f.attname for f in fields], values))
-    key, application, entity, user = objects
+    key, application, entity, user = rows[0]
     application.entity = entity
     key.application = application
-    key.user = user if key.user_id is not None else None
+    key.user = user
     return key
 
 

@@ -190,6 +190,8 @@ LOGIN_URL = "/backoffice/entrar/"
 LOGIN_REDIRECT_URL = "/backoffice/"
 
 # --- Security -------------------------------------------------------------
+# Django's database sessions, read by one prepared statement (concejo.accounts.sessions).
+SESSION_ENGINE = "concejo.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION

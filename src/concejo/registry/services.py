@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
@@ -154,11 +155,15 @@ def registry_entry_create(
     form_data: dict[str, Any] | None = None,
     filed_at: dt.datetime | None = None,
     procedure_version: ProcedureVersion | None = None,
+    then: Callable[[RegistryEntry, Writes], None] | None = None,
 ) -> RegistryEntry:
     """Record a submission (entrada) or an outgoing communication (salida).
 
     `procedure_version`: the procedure's published version, when the caller
     has just read it in this transaction (it is checked, not read again).
+    `then(entry, writes)`: the caller's own rows about the new entry (its
+    outbox tasks, its audit rows), queued in `writes` to go out in the same
+    statement as the entry's, while the entity's numbering is held.
     """
     require_role(actor, entity, *REGISTRY_WRITERS)
     if direction not in Direction.values:
@@ -293,6 +298,8 @@ def registry_entry_create(
             target=entry,
             details={"registry_code": code, "attachments": len(checked)},
         )
+        if then is not None:
+            then(entry, writes)
         audit_queue_into(writes)
         writes.flush()
         stored.wait()  # every file on disk before the entry can commit

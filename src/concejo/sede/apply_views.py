@@ -12,11 +12,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from concejo.cases.models import Case
 from concejo.core.actors import Actor, client_ip
-from concejo.core.errors import ApplicationError
+from concejo.core.errors import ApplicationError, NotFound
 from concejo.procedures import selectors as procedures
-from concejo.procedures.models import Initiation
 from concejo.registry.attachments import AttachmentInput
 from concejo.sede import citizens, services
 from concejo.sede.folder_views import LOGIN, demo_people
@@ -163,15 +161,17 @@ def draft_page(request, draft_id):
 
 @login_required(login_url=LOGIN)
 def draft_review(request, draft_id):
-    draft = _draft(request, draft_id)
-    if request.method == "POST":  # the submission checks the procedure itself
+    if request.method == "POST":  # the submission reads (and checks) the draft itself
         try:
             actor = Actor.sede(request.user, ip=client_ip(request))
-            entry = services.application_submit(actor=actor, draft=draft)
+            entry = services.application_submit(actor=actor, draft_id=draft_id)
+        except NotFound as exc:
+            raise Http404 from exc
         except ApplicationError as exc:
             messages.error(request, exc.message)
-            return redirect("sede:draft", draft_id=draft.pk)
+            return redirect("sede:draft", draft_id=draft_id)
         return redirect("sede:submitted", entry_id=entry.pk)
+    draft = _draft(request, draft_id)
     try:
         version = services.published_version(draft)
     except ApplicationError as exc:
@@ -193,13 +193,10 @@ def submitted(request, entry_id):
     entry = citizens.my_submission(request.user, entry_id)
     if entry is None:
         raise Http404
-    case = Case.objects.filter(origin_entry=entry).first()
-    opening = case is None and bool(
-        entry.procedure_version_id and entry.procedure_version.initiation == Initiation.ON_REQUEST
-    )
+    opening = entry.case_id is None and entry.opens_case
     return render(
         request, "sede/apply_done.html",
-        _now_context(entity=entry.entity, entry=entry, case=case, case_opening=opening),
+        _now_context(entity=entry.entity, entry=entry, case_opening=opening),
     )  # fmt: skip
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from concejo.cases.models import Case
+from concejo.core.reads import columns, prepared_value, read_models
 from concejo.people.models import Person, Representation
-from concejo.registry.models import RegistryEntry
+from concejo.registry.models import RegistryEntry, RegistryInterested
 
 
 def my_persons(user) -> QuerySet[Person]:
@@ -59,19 +62,55 @@ def acting_options(user, entity, procedure_code: str | None = None) -> list[Pers
     return options
 
 
-def my_submission(user, entry_id) -> RegistryEntry | None:
-    """One of the citizen's submissions (as interested party or representative), or None."""
-    entry = (
-        RegistryEntry.objects.filter(pk=entry_id)
-        .select_related("entity", "receipt", "procedure_version")
-        .first()
+@cache
+def _submission_sql() -> str:
+    """One of a citizen's entries with its entity and receipt, the case it opened
+    (if any) and whether its procedure opens one on request."""
+    from concejo.organization.models import Entity
+    from concejo.procedures.models import ProcedureVersion
+    from concejo.verification.models import IssuedDocument
+
+    t = {m.__name__: m._meta.db_table for m in (RegistryEntry, Entity, IssuedDocument,
+                                                 ProcedureVersion, Case, Person, RegistryInterested)}  # fmt: skip
+    opened = f"FROM {t['Case']} c WHERE c.origin_entry_id = r.id ORDER BY c.created_at LIMIT 1"
+    return (
+        f"SELECT {columns(RegistryEntry, 'r')}, {columns(Entity, 'e')}, "  # noqa: S608 - names from the models
+        f"{columns(IssuedDocument, 'd')}, (SELECT c.id {opened}), (SELECT c.case_code {opened}), "
+        f"v.initiation FROM {t['RegistryEntry']} r JOIN {t['Entity']} e ON e.id = r.entity_id "
+        f"LEFT JOIN {t['IssuedDocument']} d ON d.id = r.receipt_id "
+        f"LEFT JOIN {t['ProcedureVersion']} v ON v.id = r.procedure_version_id "
+        f"WHERE r.id = %s AND (r.representative_id IN "
+        f"(SELECT p.id FROM {t['Person']} p WHERE p.user_id = %s) OR EXISTS (SELECT 1 FROM "
+        f"{t['RegistryInterested']} i JOIN {t['Person']} p ON p.id = i.person_id "
+        f"WHERE i.entry_id = r.id AND p.user_id = %s))"
     )
-    if entry is None:
+
+
+def my_submission(user, entry_id) -> RegistryEntry | None:
+    """One of the citizen's submissions (as interested party or representative), or None.
+
+    With its entity and receipt, and, for the confirmation page, `case_id` and
+    `case_code` of the case it opened (None while there is none) and
+    `opens_case` (its procedure opens a case on request). Every submission
+    reads it: one prepared statement (core.reads).
+    """
+    from concejo.organization.models import Entity
+    from concejo.procedures.models import Initiation
+    from concejo.verification.models import IssuedDocument
+
+    key = prepared_value(RegistryEntry, "id", entry_id)
+    user_key = prepared_value(Person, "user", getattr(user, "pk", user))
+    rows = read_models(
+        _submission_sql(), [key, user_key, user_key],
+        [(RegistryEntry, "r"), (Entity, "e"), (IssuedDocument, "d")],
+    )  # fmt: skip
+    if not rows:
         return None
-    mine = my_persons(user)
-    if entry.representative_id and mine.filter(pk=entry.representative_id).exists():
-        return entry
-    return entry if entry.interested.filter(person__in=mine).exists() else None
+    entry, entity, receipt, case_id, case_code, initiation = rows[0]
+    entry.entity, entry.receipt = entity, receipt
+    entry.case_id = Case._meta.pk.to_python(case_id) if case_id is not None else None
+    entry.case_code, entry.opens_case = case_code, initiation == Initiation.ON_REQUEST
+    return entry
 
 
 def my_submissions(user) -> QuerySet[RegistryEntry]:

@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from concejo.audit.services import audit_queue_into, audit_record, audited_service
+from concejo.audit.services import audit_record, audited_service
 from concejo.cases.models import Case, CaseStatus
 from concejo.core.actors import Actor
 from concejo.core.errors import Conflict, NotFound, ValidationFailed, field_error
@@ -30,7 +30,13 @@ _SAME_FORMAT = {"jpeg": "jpg", "tiff": "tif"}
 
 
 def published_version(draft: ApplicationDraft) -> ProcedureVersion:
-    version = draft.procedure.versions.filter(status=VersionStatus.PUBLISHED).first()
+    version = (
+        ProcedureVersion.objects.filter(
+            procedure_id=draft.procedure_id, status=VersionStatus.PUBLISHED
+        )
+        .select_related("procedure", "responsible_unit")
+        .first()
+    )
     if version is None:
         raise Conflict(_("El procedimiento ya no admite solicitudes."), code="procedure_withdrawn")
     return version
@@ -155,10 +161,10 @@ def _review(draft: ApplicationDraft) -> _Review:
     for position, document in enumerate(version.required_documents.all(), start=1):
         if document.mandatory and position not in slots:
             problems[f"slot-{position}"] = _("Adjunte «%(d)s».") % {"d": document.name}
-    own = list(my_persons(draft.user).filter(entity=draft.entity))
+    own = list(my_persons(draft.user_id).filter(entity_id=draft.entity_id))
     acting = next((p for p in own if p.id_number == draft.acting_for), None)
     if acting is None:  # on someone else's behalf: only with a valid representation
-        options = acting_options(draft.user, draft.entity, draft.procedure.sia_code)
+        options = acting_options(draft.user_id, draft.entity, version.procedure.sia_code)
         acting = next((p for p in options if p.id_number == draft.acting_for), None)
     if acting is None:
         problems["acting_for"] = _("Elija en nombre de quién presenta la solicitud.")
@@ -170,21 +176,23 @@ def _review(draft: ApplicationDraft) -> _Review:
 
 
 @audited_service("sede.application.submit")
-def application_submit(*, actor: Actor, draft: ApplicationDraft) -> RegistryEntry:
-    """File the application in the registry; a procedure started on request gets its case.
+def application_submit(*, actor: Actor, draft_id) -> RegistryEntry:
+    """File the citizen's draft in the registry; a procedure started on request gets its case.
 
     The case is opened by an outbox task right after the commit (inline mode:
     in the same request; deferred: by the next worker), so the entry, the
-    legal act, never waits for nor depends on it.
+    legal act, never waits for nor depends on it. The task and this call's
+    audit row go out with the entry's rows, in one statement.
     """
     from concejo.registry.services import registry_entry_create
 
     draft = (
         ApplicationDraft.objects.select_for_update(of=("self",))
-        .select_related("procedure", "entity")
-        .get(pk=draft.pk)
+        .select_related("entity")
+        .filter(pk=draft_id, user_id=actor.user.pk)
+        .first()
     )
-    if draft.user_id != actor.user.pk:
+    if draft is None:
         raise NotFound(_("No existe ese borrador."))
     review = _review(draft)
     if review.problems:
@@ -207,23 +215,24 @@ def application_submit(*, actor: Actor, draft: ApplicationDraft) -> RegistryEntr
     for stored in review.files:
         with stored.file.open("rb") as handle:
             attachments.append(AttachmentInput(stored.name, handle.read()))
-    entry = registry_entry_create(
+    # Gone with the commit (its files after it); before the numbering, which
+    # holds every other submission to the entity until this one commits.
+    _discard(draft, review.files)
+
+    def about_the_entry(entry: RegistryEntry, writes: Writes) -> None:
+        if version.initiation == Initiation.ON_REQUEST:
+            outbox_enqueue(kind=OPEN_CASE, payload={"entry": str(entry.pk)}, writes=writes)
+        audit_record(
+            actor=actor, action="sede.application.submit", entity=draft.entity, target=entry
+        )
+
+    return registry_entry_create(
         actor=actor, entity=draft.entity, subject=version.name[:250], interested=[acting],
-        representative=representative, channel=Channel.SEDE, procedure=draft.procedure,
+        representative=representative, channel=Channel.SEDE, procedure=version.procedure,
         expone=draft.expone, solicita=draft.solicita, form_data=draft.form_data or None,
         attachments=attachments, destination_unit=version.responsible_unit,
-        procedure_version=version,
+        procedure_version=version, then=about_the_entry,
     )  # fmt: skip
-    writes = Writes()
-    if version.initiation == Initiation.ON_REQUEST:
-        # The case opens right after the commit (outbox): a deadline-day burst
-        # files every application at once and opens the cases as workers free.
-        outbox_enqueue(kind=OPEN_CASE, payload={"entry": str(entry.pk)}, writes=writes)
-    _discard(draft, review.files)
-    audit_record(actor=actor, action="sede.application.submit", entity=draft.entity, target=entry)
-    audit_queue_into(writes)
-    writes.flush()  # the task and the audit row in one statement
-    return entry
 
 
 OPEN_CASE = "sede.open_case"

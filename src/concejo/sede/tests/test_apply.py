@@ -109,9 +109,15 @@ def test_a_representative_files_for_the_grantor_and_an_obliged_company_cannot_ch
     assert "obligado a relacionarse electrónicamente" in refused
     values["notification_channel"] = "electronic"
     review = client.post(url, values)["Location"]
-    client.post(review)
+    done = client.post(review)["Location"]
     entry = RegistryEntry.objects.get()
     assert entry.interested.get().person == company and entry.representative == sede["lucia"]
+    # The representative sees the confirmation and the receipt; nobody else does.
+    assert entry.registry_code in client.get(done).content.decode()
+    assert client.get(f"{done}justificante").content.startswith(b"%PDF")
+    client.force_login(UserFactory(username="otra", is_staff=False))
+    assert client.get(done).status_code == 404
+    assert client.get(f"{done}justificante").status_code == 404
 
 
 def test_with_deferred_side_effects_the_case_opens_once_after_the_submission(
@@ -154,6 +160,9 @@ def test_someone_elses_draft_is_not_found(client, sede):
     other = UserFactory(username="otro", is_staff=False)
     client.force_login(other)
     assert client.get(url).status_code == 404
+    assert client.get(f"{url}revisar/").status_code == 404
+    assert client.post(f"{url}revisar/").status_code == 404  # not submitted by someone else
+    assert not RegistryEntry.objects.exists() and ApplicationDraft.objects.count() == 1
 
 
 def test_the_citizen_answers_a_requirement_and_the_case_resumes(client, sede, registry_setup):
@@ -248,7 +257,7 @@ def test_a_submission_in_progress_does_not_lock_the_council_or_the_procedure(sed
             connection.close()
 
     with transaction.atomic():
-        entry = services.application_submit(actor=Actor.sede(sede["user"]), draft=draft)
+        entry = services.application_submit(actor=Actor.sede(sede["user"]), draft_id=draft.pk)
         thread = threading.Thread(target=probe)
         thread.start()
         thread.join(timeout=30)
