@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 
 from concejo.core.errors import ValidationFailed
 from concejo.deadlines import computation
@@ -91,16 +92,22 @@ def catalog(request, dir3_code: str):
         )
     page = list(versions.order_by("name", "id")[: CATALOG_PAGE + 1])
     more = page[CATALOG_PAGE] if len(page) > CATALOG_PAGE else None
-    return _page(
-        request,
-        "sede/catalog.html",
-        entity,
-        versions=page[:CATALOG_PAGE],
-        next_version=page[CATALOG_PAGE - 1] if more else None,
-        query=query,
-        category=category,
-        categories=procedures.procedure_categories(entity=entity),
-    )
+    results = {
+        "versions": page[:CATALOG_PAGE],
+        "next_version": page[CATALOG_PAGE - 1] if more else None,
+        "query": query,
+        "category": category,
+    }
+    htmx = request.htmx
+    if htmx and not htmx.boosted and not htmx.history_restore_request:  # as the citizen types
+        response = _page(request, "sede/_catalog_results.html", entity, **results)
+    else:
+        response = _page(
+            request, "sede/catalog.html", entity,
+            categories=procedures.procedure_categories(entity=entity), **results,
+        )  # fmt: skip
+    patch_vary_headers(response, ["HX-Request"])  # the list alone, or the whole page
+    return response
 
 
 def procedure_page(request, dir3_code: str, sia_code: str):

@@ -38,3 +38,38 @@ def test_the_sede_shows_this_and_next_years_non_business_days(client, council):
     assert "Fiesta patronal de Pruebas" in page
     assert "Año Nuevo" in page
     assert f"El calendario de fiestas locales de {year + 1} todavía no se ha publicado." in page
+
+
+def _publish(entity, sia_code: str, name: str, category: str):
+    from concejo.core.actors import Actor
+    from concejo.procedures import services as procedures
+    from concejo.procedures.tests.factories import content
+
+    version = procedures.procedure_create(
+        actor=Actor.system(), entity=entity, sia_code=sia_code,
+        **content(entity, name=name, category=category),
+    )  # fmt: skip
+    procedures.procedure_publish(actor=Actor.system(), procedure=version.procedure)
+
+
+def test_the_catalog_search_answers_htmx_with_the_list_alone(client, council):
+    _publish(council, "2045001", "Licencia de obra menor", "Urbanismo y vivienda")
+    _publish(council, "2046001", "Ayuda al alquiler", "Vivienda")
+    url = f"/{council.dir3_code}/procedimientos/"
+    page = client.get(url, {"q": "alquiler"})
+    html = page.content.decode()
+    assert "<form" in html and "htmx-2.min.js" in html and 'id="resultados"' in html
+    assert "Ayuda al alquiler" in html and "Licencia de obra menor" not in html
+    assert "HX-Request" in page["Vary"]
+    typed = client.get(url, {"q": "licencia"}, HTTP_HX_REQUEST="true")
+    part = typed.content.decode()
+    assert "<form" not in part and "<html" not in part
+    assert "Licencia de obra menor" in part and "Ayuda al alquiler" not in part
+    assert "HX-Request" in typed["Vary"]
+    none = client.get(url, {"q": "zzz"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "No hay procedimientos que coincidan" in none
+    # Back in history without htmx's copy of the page: the whole page again.
+    restored = client.get(
+        url, {"q": "licencia"}, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    ).content.decode()
+    assert "<form" in restored and "Licencia de obra menor" in restored
