@@ -284,7 +284,24 @@ def complete(
     token = answer.get("id_token")
     if not isinstance(token, str):
         raise SignInFailed(code="bad_token")
-    return verify_id_token(provider, token, pending.nonce), token
+    claims = verify_id_token(provider, token, pending.nonce)
+    if not _claim(claims, settings.OIDC_NIF_CLAIM):  # some bridges give it only at userinfo
+        claims = {**_userinfo(provider, answer, claims), **claims}
+    return claims, token
+
+
+def _userinfo(provider: Provider, answer: dict[str, Any], claims: dict[str, Any]) -> dict[str, Any]:
+    """The claims the ID token left out, from the provider's userinfo endpoint
+    (OpenID Connect Core 1.0, 5.3), when it has one; the ID token's own claims win."""
+    endpoint = metadata(provider).get("userinfo_endpoint")
+    access = answer.get("access_token")
+    if not isinstance(endpoint, str) or not isinstance(access, str):
+        return {}
+    found = _fetch_json(endpoint, provider.timeout, headers={"Authorization": f"Bearer {access}"})
+    # 5.3.2: an answer about anyone but the ID token's subject must not be used.
+    if not secrets.compare_digest(str(found.get("sub", "")), str(claims["sub"])):
+        raise SignInFailed(code="userinfo_mismatch")
+    return found
 
 
 def _claim(claims: dict[str, Any], name: str) -> str:

@@ -10,6 +10,7 @@ model instances through Django's own converters, as the ORM would make them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 from django.db import connection
 from django.db.models import Model
@@ -57,3 +58,24 @@ def _instances(row: tuple, models: Sequence[tuple[type[Model], str]]) -> tuple:
                 values[i] = convert(values[i], column, connection)
         found.append(model.from_db(connection.alias, [f.attname for f in fields], values))
     return (*found, *row)
+
+
+def read_where(model: type[Model], *, order_by: tuple[str, ...], **equal) -> list[Model]:
+    """The rows of `model` whose fields equal `equal` (`draft=…`, `status=…`), in
+    `order_by` order, as `read_models` reads them: one prepared statement."""
+    fields = [model._meta.get_field(name) for name in equal]
+    params = [
+        f.get_db_prep_value(value, connection, prepared=False)
+        for f, value in zip(fields, equal.values(), strict=True)
+    ]
+    sql = _where_sql(model, tuple(f.column for f in fields), order_by)
+    return [row[0] for row in read_models(sql, params, [(model, "t")])]
+
+
+@cache
+def _where_sql(model: type[Model], where: tuple[str, ...], order_by: tuple[str, ...]) -> str:
+    order = ", ".join(f"t.{model._meta.get_field(name).column}" for name in order_by)
+    return (
+        f"SELECT {columns(model, 't')} FROM {model._meta.db_table} t "  # noqa: S608 - names from the model
+        f"WHERE {' AND '.join(f't.{column} = %s' for column in where)} ORDER BY {order}"
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -14,11 +15,19 @@ from concejo.cases.models import Case, CaseStatus
 from concejo.core.actors import Actor
 from concejo.core.errors import Conflict, NotFound, ValidationFailed, field_error
 from concejo.core.filetypes import extension_of
+from concejo.core.reads import columns, prepared_value, read_models, read_where
 from concejo.core.writes import Writes
+from concejo.organization.models import Unit
 from concejo.outbox.services import outbox_enqueue
 from concejo.people.models import Person
 from concejo.procedures.form_errors import form_errors
-from concejo.procedures.models import Initiation, ProcedureVersion, VersionStatus
+from concejo.procedures.models import (
+    Initiation,
+    Procedure,
+    ProcedureVersion,
+    RequiredDocument,
+    VersionStatus,
+)
 from concejo.registry.attachments import AttachmentInput, check_attachments
 from concejo.registry.models import Channel, RegistryEntry
 from concejo.sede.citizens import acting_options, my_persons
@@ -29,16 +38,32 @@ MAX_DRAFT_FILES = 20
 _SAME_FORMAT = {"jpeg": "jpg", "tiff": "tif"}
 
 
-def published_version(draft: ApplicationDraft) -> ProcedureVersion:
-    version = (
-        ProcedureVersion.objects.filter(
-            procedure_id=draft.procedure_id, status=VersionStatus.PUBLISHED
-        )
-        .select_related("procedure", "responsible_unit")
-        .first()
+@cache
+def _published_version_sql() -> str:
+    v, p, u = ProcedureVersion, Procedure, Unit
+    return (
+        f"SELECT {columns(v, 'v')}, {columns(p, 'p')}, {columns(u, 'u')} "  # noqa: S608 - names from the models
+        f"FROM {v._meta.db_table} v JOIN {p._meta.db_table} p ON p.id = v.procedure_id "
+        f"LEFT JOIN {u._meta.db_table} u ON u.id = v.responsible_unit_id "
+        "WHERE v.procedure_id = %s AND v.status = %s ORDER BY v.number LIMIT 1"
     )
-    if version is None:
+
+
+def published_version(draft: ApplicationDraft) -> ProcedureVersion:
+    """The draft's procedure's published version, with the procedure and its unit:
+    every page of a draft and every submission reads it (one prepared statement)."""
+    rows = read_models(
+        _published_version_sql(),
+        [
+            prepared_value(ProcedureVersion, "procedure", draft.procedure_id),
+            VersionStatus.PUBLISHED,
+        ],
+        [(ProcedureVersion, "v"), (Procedure, "p"), (Unit, "u")],
+    )
+    if not rows:
         raise Conflict(_("El procedimiento ya no admite solicitudes."), code="procedure_withdrawn")
+    version, procedure, unit = rows[0]
+    version.procedure, version.responsible_unit = procedure, unit
     return version
 
 
@@ -156,12 +181,15 @@ def _review(draft: ApplicationDraft) -> _Review:
     if version.form_schema:
         for path, message in form_errors(version.form_schema, draft.form_data).items():
             problems[path or "form"] = message
-    files = list(draft.files.order_by("slot", "uploaded_at"))
+    files = read_where(DraftAttachment, draft=draft.pk, order_by=("slot", "uploaded_at", "id"))
     slots = {f.slot for f in files}
-    for position, document in enumerate(version.required_documents.all(), start=1):
+    documents = read_where(RequiredDocument, version=version.pk, order_by=("position",))
+    for position, document in enumerate(documents, start=1):
         if document.mandatory and position not in slots:
             problems[f"slot-{position}"] = _("Adjunte «%(d)s».") % {"d": document.name}
-    own = list(my_persons(draft.user_id).filter(entity_id=draft.entity_id))
+    own = read_where(
+        Person, user=draft.user_id, entity=draft.entity_id, order_by=("created_at", "id")
+    )
     acting = next((p for p in own if p.id_number == draft.acting_for), None)
     if acting is None:  # on someone else's behalf: only with a valid representation
         options = acting_options(draft.user_id, draft.entity, version.procedure.sia_code)

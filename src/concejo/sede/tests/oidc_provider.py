@@ -53,6 +53,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, provider.jwks())
         elif url.path == "/authorize":
             self._send(302, headers={"Location": provider.authorize(query)})
+        elif url.path == "/userinfo":
+            status, body = provider.userinfo_answer(self.headers.get("Authorization", ""))
+            self._send(status, body)
         elif url.path == "/logout":  # ends its session, then back to the relying party
             provider.logouts.append(query)
             self._send(302, headers={"Location": query.get("post_logout_redirect_uri", "/")})
@@ -85,6 +88,9 @@ class LoopbackOidcProvider:
         self.signing_key = self.key
         self.claims: dict = {}  # who signs in next (nif, given_name ...)
         self.tamper: dict = {}  # claims to overwrite in the next ID token (exp, aud, nonce ...)
+        self.userinfo: dict = {}  # claims given only at the userinfo endpoint, not in the ID token
+        self.userinfo_sub = ""  # answer userinfo about this subject instead (a wrong answer)
+        self.access: dict[str, str] = {}  # access token -> the subject it was issued for
         self.error = ""  # answer the next authorization with this error instead of a code
         self.end_session = True
         self.codes: dict[str, dict] = {}
@@ -113,6 +119,7 @@ class LoopbackOidcProvider:
             "issuer": self.issuer,
             "authorization_endpoint": f"{self.issuer}/authorize",
             "token_endpoint": f"{self.issuer}/token",
+            "userinfo_endpoint": f"{self.issuer}/userinfo",
             "jwks_uri": f"{self.issuer}/jwks",
             "response_types_supported": ["code"],
             "subject_types_supported": ["public"],
@@ -167,8 +174,16 @@ class LoopbackOidcProvider:
             "iat": now, "exp": now + 300, "nonce": grant["nonce"], **self.claims, **self.tamper,
         }  # fmt: skip
         token = jwt.encode(claims, self.signing_key, algorithm="RS256", headers={"kid": self.kid})
-        return 200, {"access_token": secrets.token_urlsafe(16), "token_type": "Bearer",
+        access = secrets.token_urlsafe(16)
+        self.access[access] = claims["sub"]
+        return 200, {"access_token": access, "token_type": "Bearer",
                      "expires_in": 300, "id_token": token}  # fmt: skip
+
+    def userinfo_answer(self, authorization: str) -> tuple[int, dict]:
+        sub = self.access.get(authorization.removeprefix("Bearer "))
+        if sub is None:
+            return 401, {"error": "invalid_token"}
+        return 200, {"sub": self.userinfo_sub or sub, **self.userinfo}
 
 
 def browser_get(url: str) -> str:

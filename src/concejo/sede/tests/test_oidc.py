@@ -207,3 +207,19 @@ def test_next_stays_on_this_site(client, council, oidc_provider):
 def test_the_pages_let_the_sign_out_form_reach_the_provider(client, council, oidc_provider):
     csp = client.get("/carpeta/entrar/")["Content-Security-Policy"]
     assert f"form-action 'self' {oidc_provider.issuer};" in csp
+
+
+def test_a_nif_given_only_at_userinfo_is_read_there_for_the_same_subject(
+    client, council, oidc_provider
+):
+    oidc_provider.userinfo = {"nif": "12345678Z", "given_name": "Otra"}
+    response = sign_in(client, oidc_provider, {k: v for k, v in MARIA.items() if k != "nif"})
+    assert response.status_code == 302 and signed_in(client)
+    person = Person.objects.get()
+    assert (person.id_number, person.first_name) == ("12345678Z", "María")  # the ID token wins
+    client.logout()
+    # An answer about another subject is not used: nobody signs in, nothing is created.
+    oidc_provider.userinfo = {"nif": "00000000T", "given_name": "Otra", "family_name": "Persona"}
+    oidc_provider.userinfo_sub = "otra-persona"
+    refused(sign_in(client, oidc_provider, {"given_name": "María"}), 400, "userinfo_mismatch")
+    assert Person.objects.count() == 1 and not signed_in(client)
