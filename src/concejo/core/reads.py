@@ -63,12 +63,8 @@ def _instances(row: tuple, models: Sequence[tuple[type[Model], str]]) -> tuple:
 def read_where(model: type[Model], *, order_by: tuple[str, ...], **equal) -> list[Model]:
     """The rows of `model` whose fields equal `equal` (`draft=…`, `status=…`), in
     `order_by` order, as `read_models` reads them: one prepared statement."""
-    fields = [model._meta.get_field(name) for name in equal]
-    params = [
-        f.get_db_prep_value(value, connection, prepared=False)
-        for f, value in zip(fields, equal.values(), strict=True)
-    ]
-    sql = _where_sql(model, tuple(f.column for f in fields), order_by)
+    params = [prepared_value(model, name, value) for name, value in equal.items()]
+    sql = _where_sql(model, tuple(model._meta.get_field(name).column for name in equal), order_by)
     return [row[0] for row in read_models(sql, params, [(model, "t")])]
 
 
