@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+# Imported here, before any models module, so it sees every Concejo model being built.
+from concejo.core import indexes  # noqa: F401
+
 
 class CoreConfig(AppConfig):
     name = "concejo.core"

@@ -1,6 +1,7 @@
 """The general electronic registry (arts. 16 and 31 Ley 39/2015). Append-only."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from concejo.core.models import EntityScopedModel, YearCounter
@@ -65,7 +66,7 @@ class RegistryEntry(EntityScopedModel):
     channel = models.CharField(_("canal"), max_length=10, choices=Channel.choices)
     office = models.ForeignKey(
         "organization.Office", verbose_name=_("oficina"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        on_delete=models.PROTECT, related_name="+", db_index=False,
     )  # fmt: skip
     origin_code = models.CharField(_("órgano remitente (DIR3)"), max_length=21, blank=True)
     origin_name = models.CharField(_("órgano remitente"), max_length=250, blank=True)
@@ -77,15 +78,15 @@ class RegistryEntry(EntityScopedModel):
     destination_name = models.CharField(_("destino externo"), max_length=250, blank=True)
     procedure = models.ForeignKey(
         "procedures.Procedure", verbose_name=_("procedimiento"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        on_delete=models.PROTECT, related_name="+", db_index=False,
     )  # fmt: skip
     procedure_version = models.ForeignKey(
         "procedures.ProcedureVersion", verbose_name=_("versión del procedimiento"), null=True,
-        blank=True, on_delete=models.PROTECT, related_name="+",
+        blank=True, on_delete=models.PROTECT, related_name="+", db_index=False,
     )  # fmt: skip
     representative = models.ForeignKey(
         "people.Person", verbose_name=_("representante"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        on_delete=models.PROTECT, related_name="+", db_index=False,
     )  # fmt: skip
     form_data = models.JSONField(_("datos del formulario"), default=dict, blank=True)
     receipt = models.OneToOneField(
@@ -115,6 +116,16 @@ class RegistryEntry(EntityScopedModel):
         indexes = [
             models.Index(fields=["entity", "created_at", "id"]),
             models.Index(fields=["entity", "current_unit", "distribution_status"]),
+            # Most entries have no office, procedure or representative: these
+            # keys are indexed only where they are set (ADR 0030).
+            *(
+                models.Index(
+                    fields=[key],
+                    condition=Q(**{f"{key}__isnull": False}),
+                    name=f"registry_{key}_set",
+                )
+                for key in ("office", "procedure", "procedure_version", "representative")
+            ),
         ]
 
     def __str__(self) -> str:

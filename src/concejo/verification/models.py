@@ -14,7 +14,9 @@ class IssuedDocument(EntityScopedModel):
     kept in the file storage; the SHA-256 then never changes.
     """
 
-    csv_code = models.CharField(_("CSV"), max_length=24, unique=True)
+    # Unique by a constraint, not by `unique=True`, which on PostgreSQL would add a
+    # second, pattern-matching index that no query uses (ADR 0030).
+    csv_code = models.CharField(_("CSV"), max_length=24)
     kind = models.CharField(_("tipo"), max_length=60)
     title = models.CharField(_("título"), max_length=250)
     source_type = models.CharField(_("objeto de origen"), max_length=100)
@@ -31,6 +33,9 @@ class IssuedDocument(EntityScopedModel):
         verbose_name_plural = _("documentos emitidos")
         ordering = ("created_at", "id")
         indexes = [models.Index(fields=["source_type", "source_id"])]
+        constraints = [
+            models.UniqueConstraint(fields=["csv_code"], name="issued_document_csv_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.display_code})"
