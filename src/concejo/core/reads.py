@@ -21,6 +21,15 @@ def columns(model: type[Model], alias: str) -> str:
     return ", ".join(f"{alias}.{f.column}" for f in model._meta.concrete_fields)
 
 
+def row_lock(alias: str) -> str:
+    """`FOR UPDATE OF alias` where the database locks rows (PostgreSQL), else nothing.
+
+    SQLite has no row locks: the database-wide write lock its transactions
+    take at `BEGIN IMMEDIATE` already serialises the writers (ADR 0002).
+    """
+    return f" FOR UPDATE OF {alias}" if connection.features.has_select_for_update_of else ""
+
+
 def prepared_value(model: type[Model], field: str, value):
     """A parameter as the model's field sends it to this database (a UUID, say)."""
     return model._meta.get_field(field).get_db_prep_value(value, connection, prepared=False)

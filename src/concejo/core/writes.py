@@ -1,14 +1,14 @@
 """Writing a service's rows in one round trip to the database.
 
 A hot write path (a registry entry, a sede submission, an Open311 report)
-inserts half a dozen rows into as many tables. On PostgreSQL each statement is a
-round trip, and those, not the statements' own work, were most of the time. A
-`Writes` collects the service's inserts and updates in order and `flush()`
-sends them as one statement: data-modifying CTEs (`WITH w0 AS (INSERT ...),
-w1 AS (UPDATE ...) INSERT ...`), which PostgreSQL runs exactly once each, all
-in the caller's transaction. Foreign keys are deferred to the commit, so the
-order of the rows inside the statement does not matter. Elsewhere (SQLite, in
-process, where a statement costs no round trip) the same statements run one
+inserts half a dozen rows into as many tables. On PostgreSQL each statement is
+a round trip, and those, not the statements' own work, were most of the time. A
+`Writes` collects the service's inserts, updates and deletes in order and
+`flush()` sends them as one statement: data-modifying CTEs (`WITH w0 AS (INSERT
+...), w1 AS (UPDATE ...) INSERT ...`), which PostgreSQL runs exactly once each,
+all in the caller's transaction. Foreign keys are deferred to the commit, so
+the order of the rows inside the statement does not matter. Elsewhere (SQLite,
+in process, where a statement costs no round trip) the same statements run one
 after another.
 
 Values are prepared as Django's compilers prepare them (`pre_save`, then
@@ -55,11 +55,18 @@ class _Update:
     values: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass
+class _Delete:
+    model: type[models.Model]
+    name: str  # the one field the rows are found by
+    value: Any
+
+
 class Writes:
     """The rows one service writes, sent together by `flush()`."""
 
     def __init__(self) -> None:
-        self._items: list[_Insert | _Update] = []
+        self._items: list[_Insert | _Update | _Delete] = []
 
     def insert(self, *objs: models.Model, returning: bool = False) -> None:
         """Queue new rows (instances of one model or several, kept in order).
@@ -80,6 +87,16 @@ class Writes:
     def update(self, model: type[models.Model], pk: Any, **values: Any) -> None:
         """Queue `UPDATE model SET values WHERE pk = pk`."""
         self._items.append(_Update(model, pk, values))
+
+    def delete(self, model: type[models.Model], **equal: Any) -> None:
+        """Queue `DELETE FROM model WHERE field = value` (one field).
+
+        Nothing cascades and no signal runs: the rows that refer to these must
+        be deleted before them, here or earlier (foreign keys are checked at
+        the commit).
+        """
+        ((name, value),) = equal.items()
+        self._items.append(_Delete(model, model._meta.pk.name if name == "pk" else name, value))
 
     def __len__(self) -> int:
         return len(self._items)
@@ -102,7 +119,7 @@ class Writes:
                     obj._state.db = using
 
 
-def _run_together(items: list[_Insert | _Update], connection) -> None:
+def _run_together(items: list[_Insert | _Update | _Delete], connection) -> None:
     """One statement: every write a CTE; the keys asked for come back from the main SELECT.
 
     A hot path sends the same shape of statement every time (the same tables,
@@ -145,9 +162,11 @@ MAX_SHAPES = 500
 _STATEMENTS: dict[tuple, tuple[str, list[list[tuple[str, bool]]]]] = {}
 
 
-def _shape(item: _Insert | _Update, fields: list[models.Field] | None) -> tuple:
+def _shape(item: _Insert | _Update | _Delete, fields: list[models.Field] | None) -> tuple:
     if isinstance(item, _Update):
         return ("update", item.model._meta.label, tuple(item.values))
+    if isinstance(item, _Delete):
+        return ("delete", item.model._meta.label, item.name)
     names = tuple(f.attname for f in fields or ())
     return ("insert", item.model._meta.label, names, len(item.objs), item.returning)
 
@@ -162,13 +181,16 @@ def _statement(items, fields, wanted, connection):
             if meta.pk in item_fields:
                 raise ValueError(f"{meta.label}: Writes does not change primary keys.")
             item_fields.append(meta.pk)
+        elif isinstance(item, _Delete):
+            item_fields = [item.model._meta.get_field(item.name)]
         source, item_columns = _record_source(item_fields, connection)
         columns.append(item_columns)
-        parts.append(
-            _update_sql(item, item_columns[:-1], source, quote)
-            if isinstance(item, _Update)
-            else _insert_sql(item, item_columns, source, quote)
-        )
+        if isinstance(item, _Update):
+            parts.append(_update_sql(item, item_columns[:-1], source, quote))
+        elif isinstance(item, _Delete):
+            parts.append(_delete_sql(item, item_columns[0], source, quote))
+        else:
+            parts.append(_insert_sql(item, item_columns, source, quote))
     if wanted:
         ctes = parts
         main = " UNION ALL ".join(
@@ -284,8 +306,16 @@ def _update_sql(item: _Update, columns: list[tuple[str, bool]], source: str, quo
     return f"UPDATE {table} SET {assignments} FROM {source} WHERE {table}.{pk} = r.{pk}"  # noqa: S608
 
 
+def _delete_sql(item: _Delete, column: tuple[str, bool], source: str, quote) -> str:
+    table, name = quote(item.model._meta.db_table), quote(column[0])
+    return f"DELETE FROM {table} USING {source} WHERE {table}.{name} = r.{name}"  # noqa: S608
+
+
 def _records(item, fields, columns, connection) -> list[dict[str, Any]]:
     """The rows as JSON objects, values prepared as Django's compilers prepare them."""
+    if isinstance(item, _Delete):
+        key = item.model._meta.get_field(item.name)
+        return [_record(columns, [key.get_db_prep_value(item.value, connection)])]
     if isinstance(item, _Update):
         meta = item.model._meta
         values = [
@@ -354,8 +384,11 @@ def _insert_fields(model: type[models.Model], objs: list[models.Model]) -> list[
     return [f for f in fields if not f.generated]
 
 
-def _run_alone(item: _Insert | _Update, using: str) -> None:
-    if isinstance(item, _Update):
+def _run_alone(item: _Insert | _Update | _Delete, using: str) -> None:
+    if isinstance(item, _Delete):  # as on PostgreSQL: this table's rows only, no signals
+        rows = item.model._base_manager.using(using).filter(**{item.name: item.value})
+        rows._raw_delete(using)
+    elif isinstance(item, _Update):
         item.model._default_manager.using(using).filter(pk=item.pk).update(**item.values)
     else:
         item.model._default_manager.using(using).bulk_create(item.objs)

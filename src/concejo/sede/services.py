@@ -15,9 +15,9 @@ from concejo.cases.models import Case, CaseStatus
 from concejo.core.actors import Actor
 from concejo.core.errors import Conflict, NotFound, ValidationFailed, field_error
 from concejo.core.filetypes import extension_of
-from concejo.core.reads import columns, prepared_value, read_models, read_where
+from concejo.core.reads import columns, prepared_value, read_models, read_where, row_lock
 from concejo.core.writes import Writes
-from concejo.organization.models import Unit
+from concejo.organization.models import Entity, Unit
 from concejo.outbox.services import outbox_enqueue
 from concejo.people.models import Person
 from concejo.procedures.form_errors import form_errors
@@ -155,9 +155,38 @@ def draft_detach(*, draft: ApplicationDraft, attachment_id: int) -> None:
     transaction.on_commit(lambda: default_storage.delete(path))
 
 
-def _discard(draft: ApplicationDraft, files: list[DraftAttachment]) -> None:
+@cache
+def _locked_draft_sql() -> str:
+    d, e = ApplicationDraft, Entity
+    return (
+        f"SELECT {columns(d, 'd')}, {columns(e, 'e')} FROM {d._meta.db_table} d "  # noqa: S608 - names from the models
+        f"JOIN {e._meta.db_table} e ON e.id = d.entity_id WHERE d.id = %s AND d.user_id = %s"
+        + row_lock("d")
+    )
+
+
+def _locked_draft(user, draft_id) -> ApplicationDraft | None:
+    """The citizen's draft with its entity, its row locked until the commit; None if
+    there is no such draft of theirs. One prepared statement: every submission runs it."""
+    rows = read_models(
+        _locked_draft_sql(),
+        [
+            prepared_value(ApplicationDraft, "id", draft_id),
+            prepared_value(ApplicationDraft, "user", user.pk),
+        ],
+        [(ApplicationDraft, "d"), (Entity, "e")],
+    )
+    if not rows:
+        return None
+    draft, draft.entity = rows[0]
+    return draft
+
+
+def _discard(draft: ApplicationDraft, files: list[DraftAttachment], writes: Writes) -> None:
+    """Queue the draft's deletion with the entry's rows; its files go after the commit."""
     paths = [f.file.name for f in files]
-    draft.delete()
+    writes.delete(DraftAttachment, draft=draft.pk)
+    writes.delete(ApplicationDraft, pk=draft.pk)
     transaction.on_commit(lambda: [default_storage.delete(p) for p in paths])
 
 
@@ -214,12 +243,7 @@ def application_submit(*, actor: Actor, draft_id) -> RegistryEntry:
     """
     from concejo.registry.services import registry_entry_create
 
-    draft = (
-        ApplicationDraft.objects.select_for_update(of=("self",))
-        .select_related("entity")
-        .filter(pk=draft_id, user_id=actor.user.pk)
-        .first()
-    )
+    draft = _locked_draft(actor.user, draft_id)
     if draft is None:
         raise NotFound(_("No existe ese borrador."))
     review = _review(draft)
@@ -243,11 +267,11 @@ def application_submit(*, actor: Actor, draft_id) -> RegistryEntry:
     for stored in review.files:
         with stored.file.open("rb") as handle:
             attachments.append(AttachmentInput(stored.name, handle.read()))
-    # Gone with the commit (its files after it); before the numbering, which
-    # holds every other submission to the entity until this one commits.
-    _discard(draft, review.files)
 
     def about_the_entry(entry: RegistryEntry, writes: Writes) -> None:
+        # The draft goes in the entry's statement: no round trip of its own
+        # while the numbering holds the entity's other submissions.
+        _discard(draft, review.files, writes)
         if version.initiation == Initiation.ON_REQUEST:
             outbox_enqueue(kind=OPEN_CASE, payload={"entry": str(entry.pk)}, writes=writes)
         audit_record(

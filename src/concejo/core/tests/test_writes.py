@@ -15,7 +15,7 @@ from concejo.outbox.models import OutboxTask
 
 def _entity(code: str) -> Entity:
     return Entity(
-        name=f"Fundación {code}", entity_type="foundation", nif="G47000000",
+        name=f"Fundación {code}", entity_type="foundation", nif=f"G{code[2:]}0",
         dir3_code=code, ine_code="47186",
     )  # fmt: skip
 
@@ -84,3 +84,54 @@ def test_several_groups_get_their_keys_back_in_order():
         assert OutboxTask.objects.get(pk=task.pk).payload == task.payload
         assert OutboxTask.objects.get(pk=task.pk).kind == task.kind
     assert AuditChainHead.objects.filter(chain=second[0].chain).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deletes_go_in_the_same_statement_and_take_only_their_rows():
+    gone, kept = _entity("LA0000004"), _entity("LA0000005")
+    today = timezone.localdate()
+    units = [
+        Unit(entity=owner, name=f"Unidad {n}", dir3_code=f"LA000001{n}", level="service", valid_from=today)
+        for n, owner in enumerate((gone, gone, kept))
+    ]  # fmt: skip
+    setup = Writes()
+    setup.insert(gone, kept)
+    setup.insert(*units)
+    with transaction.atomic():
+        setup.flush()
+    task = OutboxTask(kind="prueba", payload={})
+    writes = Writes()
+    writes.insert(task, returning=True)
+    writes.delete(Entity, pk=gone.pk)  # before its units: keys are checked at the commit
+    writes.delete(Unit, entity=gone.pk)
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        writes.flush()
+    statements = [q for q in queries.captured_queries if q["sql"] not in ("BEGIN", "COMMIT")]
+    assert len(statements) == (1 if connection.vendor == "postgresql" else 3)
+    assert task.pk is not None and OutboxTask.objects.filter(pk=task.pk).exists()
+    assert not Entity.objects.filter(pk=gone.pk).exists()
+    assert list(Unit.objects.values_list("name", flat=True).filter(name__startswith="Unidad")) == [
+        "Unidad 2"
+    ]
+    assert Entity.objects.filter(pk=kept.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_delete_that_would_orphan_rows_fails_at_the_commit_and_changes_nothing():
+    entity = _entity("LA0000006")
+    unit = Unit(
+        entity=entity,
+        name="Hija",
+        dir3_code="LA0000007",
+        level="service",
+        valid_from=timezone.localdate(),
+    )
+    setup = Writes()
+    setup.insert(entity, unit)
+    with transaction.atomic():
+        setup.flush()
+    writes = Writes()
+    writes.delete(Entity, pk=entity.pk)  # its unit still refers to it
+    with pytest.raises(IntegrityError), transaction.atomic():
+        writes.flush()
+    assert Unit.objects.filter(pk=unit.pk).exists() and Entity.objects.filter(pk=entity.pk).exists()

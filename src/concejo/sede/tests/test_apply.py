@@ -263,3 +263,57 @@ def test_a_submission_in_progress_does_not_lock_the_council_or_the_procedure(sed
         thread.join(timeout=30)
     assert blocked == []
     assert RegistryEntry.objects.filter(pk=entry.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_draft_submitted_twice_at_once_is_filed_once(sede, settings):
+    """The second submission waits on the draft's row lock, then finds it gone: 404, one entry."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    from concejo.core.errors import NotFound
+    from concejo.sede import services
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite's writers queue at BEGIN IMMEDIATE")
+    settings.OUTBOX_MODE = "deferred"
+    draft = services.draft_for(user=sede["user"], procedure=sede["procedure"])
+    services.draft_save(draft=draft, values={"f-emplazamiento": "Calle Santiago, 10",
+                                             "f-presupuesto": "100"})  # fmt: skip
+    services.draft_attach(draft=draft, slot=1, name="presupuesto.pdf", content=PDF)
+    services.draft_attach(draft=draft, slot=2, name="plano.pdf", content=PDF)
+    actor = Actor.sede(sede["user"])
+    first_done = threading.Event()
+    outcome: list[str] = []
+
+    def second() -> None:
+        try:
+            first_done.wait(timeout=30)
+            with transaction.atomic():
+                services.application_submit(actor=actor, draft_id=draft.pk)
+            outcome.append("filed")
+        except NotFound:
+            outcome.append("not found")
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    with transaction.atomic():
+        services.application_submit(actor=actor, draft_id=draft.pk)
+        first_done.set()
+        with connection.cursor() as cursor:
+            for _ in range(200):  # until the second waits on a lock (at most 10 s)
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND datname = current_database()"
+                )
+                if cursor.fetchone()[0]:
+                    break
+                time.sleep(0.05)
+    thread.join(timeout=30)
+    assert outcome == ["not found"]
+    assert RegistryEntry.objects.count() == 1
+    assert not ApplicationDraft.objects.filter(pk=draft.pk).exists()
