@@ -214,11 +214,15 @@ def audited_service(action: str) -> Callable:
 
     The service records its own success (it knows the entity and the object).
     The outermost service call holds the audit batch of everything it calls.
+
+    Called inside another service, it runs in a savepoint, so that the caller
+    may catch its refusal and go on. `service.inline(...)` runs it without one,
+    for a caller whose own transaction a refusal ends anyway (it lets the error
+    through): the same rows and the same audit trail, two round trips fewer.
     """
 
     def decorate(fn: Callable) -> Callable:
-        @functools.wraps(fn)
-        def wrapper(*args, actor: Actor, **kwargs):
+        def run(args, actor: Actor, kwargs, savepoint: bool):
             batch = _open_batch()
             token = None
             if batch is None:
@@ -226,7 +230,7 @@ def audited_service(action: str) -> Callable:
                 token = _BATCH.set(batch)
             saved = batch.enter()
             try:
-                with transaction.atomic():
+                with transaction.atomic(savepoint=savepoint):
                     result = fn(*args, actor=actor, **kwargs)
                     if token is not None:
                         batch.flush()
@@ -244,6 +248,14 @@ def audited_service(action: str) -> Callable:
                 if token is not None:
                     _BATCH.reset(token)
 
+        @functools.wraps(fn)
+        def wrapper(*args, actor: Actor, **kwargs):
+            return run(args, actor, kwargs, savepoint=True)
+
+        def inline(*args, actor: Actor, **kwargs):
+            return run(args, actor, kwargs, savepoint=False)
+
+        wrapper.inline = inline
         return wrapper
 
     return decorate

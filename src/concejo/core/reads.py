@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
+from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
 
 
@@ -28,6 +29,22 @@ def row_lock(alias: str) -> str:
     take at `BEGIN IMMEDIATE` already serialises the writers (ADR 0002).
     """
     return f" FOR UPDATE OF {alias}" if connection.features.has_select_for_update_of else ""
+
+
+def rows_known(obj: Model, relation: str, rows: Sequence[Model]) -> None:
+    """Give `obj` the rows of its reverse relation `relation`, as `prefetch_related`
+    would, so that `obj.<relation>.all()` reads them without a query.
+
+    For a service that has just written those rows and whose caller shows them
+    (the registry entry's API response lists its interested parties and
+    attachments). Django's own `add()` and `remove()` forget them again.
+    """
+    manager = getattr(obj, relation)
+    queryset = manager.get_queryset()
+    queryset._result_cache = list(rows)
+    queryset._prefetch_done = True
+    cache = obj.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[manager.field.remote_field.cache_name] = queryset
 
 
 def prepared_value(model: type[Model], field: str, value):
@@ -53,20 +70,36 @@ def read_models(sql: str, params: list, models: Sequence[tuple[type[Model], str]
 
 def _instances(row: tuple, models: Sequence[tuple[type[Model], str]]) -> tuple:
     found: list = []
-    for model, alias in models:
-        fields = model._meta.concrete_fields
-        values, row = list(row[: len(fields)]), row[len(fields) :]
-        if values[[f.primary_key for f in fields].index(True)] is None:
+    for model, _alias in models:
+        names, pk_index, conversions = _conversions(model)
+        values, row = list(row[: len(names)]), row[len(names) :]
+        if values[pk_index] is None:
             found.append(None)
             continue
-        for i, field in enumerate(fields):  # converted as Django's compiler converts them
-            column = field.get_col(alias)
-            for convert in connection.ops.get_db_converters(column) + column.get_db_converters(
-                connection
-            ):
+        for i, column, converters in conversions:  # as Django's compiler converts them
+            for convert in converters:
                 values[i] = convert(values[i], column, connection)
-        found.append(model.from_db(connection.alias, [f.attname for f in fields], values))
+        found.append(model.from_db(connection.alias, names, values))
     return (*found, *row)
+
+
+def _conversions(model: type[Model]) -> tuple[list[str], int, list[tuple[int, Any, list]]]:
+    """A model's column names, key position and the converters of the columns that have
+    any, worked out once per model and connection (the converters are the
+    connection's own methods, and each thread has its own connection)."""
+    wrapper = connections[DEFAULT_DB_ALIAS]  # this thread's own, unlike the `connection` proxy
+    known = wrapper.__dict__.setdefault("_concejo_conversions", {})
+    if model not in known:
+        fields = model._meta.concrete_fields
+        conversions = []
+        for i, field in enumerate(fields):
+            column = field.get_col(model._meta.db_table)
+            converters = wrapper.ops.get_db_converters(column) + column.get_db_converters(wrapper)
+            if converters:
+                conversions.append((i, column, converters))
+        pk_index = [f.primary_key for f in fields].index(True)
+        known[model] = ([f.attname for f in fields], pk_index, conversions)
+    return known[model]
 
 
 def read_where(model: type[Model], *, order_by: tuple[str, ...], **equal) -> list[Model]:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from concejo.audit.services import audit_record, audited_service
 from concejo.core.actors import Actor
 from concejo.core.errors import Conflict, ValidationFailed, field_error, require_choice
+from concejo.core.reads import read_where
 from concejo.organization.models import Entity, Role
 from concejo.organization.selectors import require_role
 from concejo.people.dates import add_years
@@ -311,9 +312,12 @@ def person_find_or_create(*, actor: Actor, entity: Entity, data: dict[str, Any])
     id_type = data.get("id_type", "")
     kind = PersonKind.LEGAL if id_type == IdType.CIF else PersonKind.NATURAL
     number = clean_identifier(kind, id_type, data.get("id_number", ""))
-    existing = Person.objects.filter(entity=entity, id_type=id_type, id_number=number).first()
-    if existing is not None:
-        return existing
+    # Every filing by data looks its parties up: one prepared statement.
+    existing = read_where(
+        Person, order_by=("id",), entity=entity.pk, id_type=id_type, id_number=number
+    )
+    if existing:
+        return existing[0]
     values = {k: v for k, v in data.items() if k in PERSON_FIELDS}
     try:
         return person_create(

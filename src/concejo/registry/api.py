@@ -289,9 +289,8 @@ class EntryListView(ServiceAPIView):
             attachments=attachments,
             form_data=values.get("form_data") or {},
         )
-        entry = RegistryEntry.objects.select_related(
-            "receipt", "destination_unit", "current_unit"
-        ).get(pk=entry.pk)
+        # The entry as the service wrote it, its parties and attachments included:
+        # nothing to read back.
         return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
 

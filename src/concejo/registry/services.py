@@ -19,6 +19,7 @@ from concejo.audit.services import (
 from concejo.core.actors import Actor
 from concejo.core.counters import give_back_number, next_number
 from concejo.core.errors import Conflict, PermissionDenied, ValidationFailed, field_error
+from concejo.core.reads import rows_known
 from concejo.core.text import normalise
 from concejo.core.writes import Writes
 from concejo.deadlines.computation import filing_effective_time
@@ -260,27 +261,25 @@ def registry_entry_create(
             current_unit=destination_unit if direction == Direction.IN else None,
             search_text=normalise(" ".join([subject, summary, expone, solicita])),
         )
+        parties = [
+            RegistryInterested(
+                entry=entry,
+                person=person,
+                position=i,
+                role=InterestedRole.APPLICANT if i == 1 else InterestedRole.INTERESTED,
+            )
+            for i, person in enumerate(interested, 1)
+        ]
+        files = [
+            RegistryAttachment(
+                entry=entry, position=i, name=a.name, size=a.size, mime_type=a.mime_type,
+                sha256=a.sha256, validity=a.validity, file=path,
+            )
+            for i, (a, path) in enumerate(zip(checked, paths, strict=True), 1)
+        ]  # fmt: skip
         writes.insert(entry)
-        writes.insert(
-            *(
-                RegistryInterested(
-                    entry=entry,
-                    person=person,
-                    position=i,
-                    role=InterestedRole.APPLICANT if i == 1 else InterestedRole.INTERESTED,
-                )
-                for i, person in enumerate(interested, 1)
-            )
-        )
-        writes.insert(
-            *(
-                RegistryAttachment(
-                    entry=entry, position=i, name=a.name, size=a.size, mime_type=a.mime_type,
-                    sha256=a.sha256, validity=a.validity, file=path,
-                )
-                for i, (a, path) in enumerate(zip(checked, paths, strict=True), 1)
-            )
-        )  # fmt: skip
+        writes.insert(*parties)
+        writes.insert(*files)
         if direction == Direction.IN:
             writes.insert(
                 RegistryMovement(
@@ -306,6 +305,8 @@ def registry_entry_create(
     except BaseException:
         stored.discard()
         raise
+    rows_known(entry, "interested", parties)  # the caller may show them: no query to read back
+    rows_known(entry, "attachments", files)
     return entry
 
 
@@ -341,7 +342,9 @@ def registry_entry_file(
         if representative_data
         else None
     )
-    return registry_entry_create(
+    # A refusal ends this transaction too (the people found or created go with
+    # it): the entry needs no savepoint of its own.
+    return registry_entry_create.inline(
         actor=actor,
         entity=entity,
         interested=interested,

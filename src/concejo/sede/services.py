@@ -278,7 +278,8 @@ def application_submit(*, actor: Actor, draft_id) -> RegistryEntry:
             actor=actor, action="sede.application.submit", entity=draft.entity, target=entry
         )
 
-    return registry_entry_create(
+    # A refusal ends the submission's transaction too: no savepoint of its own.
+    return registry_entry_create.inline(
         actor=actor, entity=draft.entity, subject=version.name[:250], interested=[acting],
         representative=representative, channel=Channel.SEDE, procedure=version.procedure,
         expone=draft.expone, solicita=draft.solicita, form_data=draft.form_data or None,

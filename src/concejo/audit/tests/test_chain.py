@@ -138,3 +138,49 @@ def test_a_service_writes_its_rows_at_its_end_and_a_failed_inner_service_gives_i
     ]
     assert [r.seq for r in rows] == list(range(rows[0].seq, rows[0].seq + 3))
     assert audit_chain_verify(chain=chain_key(council)) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_inline_inner_service_takes_no_savepoint_and_its_refusal_ends_the_callers_work(
+    council,
+):
+    """`service.inline` nests without a savepoint: what it writes goes with the caller's
+    transaction, and a refusal leaves what a savepoint would have left once the caller
+    lets it through: nothing of either, and the caller's refusal in the chain."""
+    from django.test.utils import CaptureQueriesContext
+
+    from concejo.audit.selectors import audit_chain_verify
+    from concejo.audit.services import audited_service
+    from concejo.core.errors import Conflict
+    from concejo.organization.models import Unit
+
+    actor = Actor(is_system=True)
+
+    @audited_service("test.inner")
+    def inner(*, actor, entity, refuse):
+        audit_record(actor=actor, action="test.inner.done", entity=entity)
+        if refuse:
+            raise Conflict("no", code="test_refused")
+
+    @audited_service("test.outer")
+    def outer(*, actor, entity, refuse, inline):
+        Unit.objects.create(entity=entity, name="Temporal", dir3_code="LA0000099", level="service",
+                            valid_from="2020-01-01")  # fmt: skip
+        (inner.inline if inline else inner)(actor=actor, entity=entity, refuse=refuse)
+
+    savepoints = {}
+    for inline in (False, True):
+        with CaptureQueriesContext(connection) as queries:
+            outer(actor=actor, entity=council, refuse=False, inline=inline)
+        savepoints[inline] = [q for q in queries.captured_queries if "SAVEPOINT" in q["sql"]]
+        Unit.objects.filter(dir3_code="LA0000099").delete()
+    assert savepoints[False] and not savepoints[True]
+    assert AuditEntry.objects.filter(action="test.inner.done").count() == 2
+
+    with pytest.raises(Conflict):
+        outer(actor=actor, entity=council, refuse=True, inline=True)
+    assert not Unit.objects.filter(dir3_code="LA0000099").exists()
+    assert AuditEntry.objects.filter(action="test.inner.done").count() == 2
+    refusals = AuditEntry.objects.filter(outcome="rejected", action__startswith="test.")
+    assert [r.action for r in refusals] == ["test.outer"]
+    assert audit_chain_verify(chain=chain_key(council)) is None

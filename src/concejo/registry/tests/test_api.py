@@ -71,6 +71,26 @@ def test_filing_returns_the_documented_fields_and_a_receipt(
     assert receipt.content.startswith(b"%PDF")
 
 
+def test_the_create_response_is_the_entry_as_stored(writer):
+    # The response is built from what the service wrote, without reading it back:
+    # it must say exactly what a later read of the entry says.
+    parties = body()["interested_parties"] + [
+        {"id_type": "nif", "id_number": "87654321X", "name": "Luis", "surname": "Pérez"}
+    ]
+    attachments = [{"name": "presupuesto.pdf", "content_base64": b64(PDF)},
+                   {"name": "plano.png", "content_base64": b64(PNG)}]  # fmt: skip
+    created = writer.post(
+        "/api/v1/registry/entries",
+        body(interested_parties=parties, attachments=attachments),
+        format="json",
+    ).json()
+    stored = writer.get(f"/api/v1/registry/entries/{created['id']}").json()
+    assert {key: stored[key] for key in created} == created
+    assert [p["id_number"] for p in created["interested_parties"]] == ["12345678Z", "87654321X"]
+    assert [p["role"] for p in created["interested_parties"]] == ["applicant", "interested"]
+    assert [a["name"] for a in created["attachments"]] == ["presupuesto.pdf", "plano.png"]
+
+
 def test_multipart_upload_with_a_scan(writer):
     data = body()
     data.pop("attachments")

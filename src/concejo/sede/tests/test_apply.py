@@ -221,6 +221,18 @@ def test_a_required_document_only_takes_its_accepted_formats(client, sede, setti
     assert send(0).json() == {"ok": True}  # "other documents" take any admitted format
 
 
+def _ready_draft(sede) -> ApplicationDraft:
+    """The citizen's draft with its form filled and both documents attached."""
+    from concejo.sede import services
+
+    draft = services.draft_for(user=sede["user"], procedure=sede["procedure"])
+    services.draft_save(draft=draft, values={"f-emplazamiento": "Calle Santiago, 10",
+                                             "f-presupuesto": "100"})  # fmt: skip
+    services.draft_attach(draft=draft, slot=1, name="presupuesto.pdf", content=PDF)
+    services.draft_attach(draft=draft, slot=2, name="plano.pdf", content=PDF)
+    return draft
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_submission_in_progress_does_not_lock_the_council_or_the_procedure(sede, settings):
     """Until its commit a submission holds its draft, not the rows the draft refers to:
@@ -234,11 +246,7 @@ def test_a_submission_in_progress_does_not_lock_the_council_or_the_procedure(sed
     if connection.vendor != "postgresql":
         pytest.skip("row locks are PostgreSQL's")
     settings.OUTBOX_MODE = "deferred"
-    draft = services.draft_for(user=sede["user"], procedure=sede["procedure"])
-    services.draft_save(draft=draft, values={"f-emplazamiento": "Calle Santiago, 10",
-                                             "f-presupuesto": "100"})  # fmt: skip
-    services.draft_attach(draft=draft, slot=1, name="presupuesto.pdf", content=PDF)
-    services.draft_attach(draft=draft, slot=2, name="plano.pdf", content=PDF)
+    draft = _ready_draft(sede)
     blocked: list[str] = []
 
     def probe() -> None:
@@ -279,11 +287,7 @@ def test_a_draft_submitted_twice_at_once_is_filed_once(sede, settings):
     if connection.vendor != "postgresql":
         pytest.skip("row locks are PostgreSQL's; SQLite's writers queue at BEGIN IMMEDIATE")
     settings.OUTBOX_MODE = "deferred"
-    draft = services.draft_for(user=sede["user"], procedure=sede["procedure"])
-    services.draft_save(draft=draft, values={"f-emplazamiento": "Calle Santiago, 10",
-                                             "f-presupuesto": "100"})  # fmt: skip
-    services.draft_attach(draft=draft, slot=1, name="presupuesto.pdf", content=PDF)
-    services.draft_attach(draft=draft, slot=2, name="plano.pdf", content=PDF)
+    draft = _ready_draft(sede)
     actor = Actor.sede(sede["user"])
     first_done = threading.Event()
     outcome: list[str] = []
