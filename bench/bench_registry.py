@@ -7,8 +7,10 @@ and inserts as plain SQL, one statement each, one transaction per entry.
 The floor is measured twice: with every row the service writes (receipt CSV
 row, entry, interested, attachment, movement, outbox task, audit row and
 chain head), which is the target's reference, and with the entry's own
-tables only, as reported before 2026-12-02. Then it checks that the numbers
-are gapless and unique. Receipts are left to the outbox worker during the
+tables only, as reported before 2026-12-02. The service and both floors take
+turns in four rounds of a quarter each, so that a drift in the machine's
+speed falls on all three alike. Then it checks that the numbers are gapless
+and unique. Receipts are left to the outbox worker during the
 timed runs (OUTBOX_MODE=deferred) and their rendering rate is measured apart.
 """
 
@@ -36,6 +38,7 @@ from bench.server import free_port, wait_ready
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + b"%" * 2000
 CLIENTS = 32
 WARMUP = 50
+ROUNDS = 4
 
 
 def _percentiles(latencies: list[float]) -> tuple[float, float]:
@@ -299,43 +302,47 @@ def registry_throughput(options) -> list[Result]:
     ]
     label = f"{prefill:,} entries already, 1 PDF each"
 
-    # 1. Service layer, one writer. A server that has been filing for a while has
-    # its statements prepared and its SQL built: the first WARMUP filings warm
-    # this process and are not timed (they are in the gapless check below).
+    # 1. Service layer, one writer, and 2. the bare SQL floors, one transaction
+    # each: every row the service writes (the target's reference) and the entry's
+    # own tables only (as in earlier reports). The machine's speed drifts within
+    # a run, so the three take turns in ROUNDS rounds and each rate is its total
+    # over them. A server that has been filing for a while has its statements
+    # prepared and its SQL built: the first WARMUP filings warm this process and
+    # are not timed (they are in the gapless check below).
     count = int(1000 * options.scale)
     for i in range(WARMUP):
         registry_entry_create(
             actor=actor, entity=entity, subject=f"Warm-up {i}", interested=[people[i % 50]],
             attachments=[AttachmentInput("anexo.pdf", PDF)],
         )  # fmt: skip
-    latencies = []
-    began = time.perf_counter()
-    for i in range(count):
-        t0 = time.perf_counter()
-        registry_entry_create(
-            actor=actor, entity=entity, subject=f"Bench {i}", interested=[people[i % 50]],
-            attachments=[AttachmentInput("anexo.pdf", PDF)],
-        )  # fmt: skip
-        latencies.append(time.perf_counter() - t0)
-    service_rate = count / (time.perf_counter() - began)
+    AuditChainHead.objects.get_or_create(chain=f"floor-{entity.pk}")
+    latencies: list[float] = []
+    spent = {"service": 0.0, "full": 0.0, "tables": 0.0}
+    for chunk in [range(r, count, ROUNDS) for r in range(ROUNDS)]:
+        began = time.perf_counter()
+        for i in chunk:
+            t0 = time.perf_counter()
+            registry_entry_create(
+                actor=actor, entity=entity, subject=f"Bench {i}", interested=[people[i % 50]],
+                attachments=[AttachmentInput("anexo.pdf", PDF)],
+            )  # fmt: skip
+            latencies.append(time.perf_counter() - t0)
+        spent["service"] += time.perf_counter() - began
+        began = time.perf_counter()
+        for i in chunk:
+            _sql_entry_all(entity, unit, people[0], year, i)
+        spent["full"] += time.perf_counter() - began
+        began = time.perf_counter()
+        for i in chunk:
+            _sql_entry(entity, unit, people[0], year, i)
+        spent["tables"] += time.perf_counter() - began
+    service_rate, full_rate, sql_rate = (count / spent[k] for k in ("service", "full", "tables"))
     service_p50, service_p95 = _percentiles(latencies)
 
-    # 2. Receipts rendered by the outbox worker (what the timed runs deferred).
+    # Receipts rendered by the outbox worker (what the timed runs deferred).
     began = time.perf_counter()
     rendered, render_failures = outbox_drain(limit=count)
     render_rate = rendered / (time.perf_counter() - began)
-
-    # 3. Bare SQL floors, one transaction each: every row the service writes (the
-    # target's reference), and the entry's own tables only (as in earlier reports).
-    AuditChainHead.objects.get_or_create(chain=f"floor-{entity.pk}")
-    began = time.perf_counter()
-    for i in range(count):
-        _sql_entry_all(entity, unit, people[0], year, i)
-    full_rate = count / (time.perf_counter() - began)
-    began = time.perf_counter()
-    for i in range(count):
-        _sql_entry(entity, unit, people[0], year, i)
-    sql_rate = count / (time.perf_counter() - began)
 
     # 3b. Both again with WRITERS processes at once (each with its own connection).
     conc_rate, conc_p50, conc_p95 = _concurrently(
