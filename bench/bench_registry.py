@@ -310,11 +310,15 @@ def registry_throughput(options) -> list[Result]:
     # prepared and its SQL built: the first WARMUP filings warm this process and
     # are not timed (they are in the gapless check below).
     count = int(1000 * options.scale)
-    for i in range(WARMUP):
+
+    def file_one(i: int, subject: str = "Bench") -> None:
         registry_entry_create(
-            actor=actor, entity=entity, subject=f"Warm-up {i}", interested=[people[i % 50]],
+            actor=actor, entity=entity, subject=f"{subject} {i}", interested=[people[i % 50]],
             attachments=[AttachmentInput("anexo.pdf", PDF)],
         )  # fmt: skip
+
+    for i in range(WARMUP):
+        file_one(i, "Warm-up")
     AuditChainHead.objects.get_or_create(chain=f"floor-{entity.pk}")
     latencies: list[float] = []
     spent = {"service": 0.0, "full": 0.0, "tables": 0.0}
@@ -322,10 +326,7 @@ def registry_throughput(options) -> list[Result]:
         began = time.perf_counter()
         for i in chunk:
             t0 = time.perf_counter()
-            registry_entry_create(
-                actor=actor, entity=entity, subject=f"Bench {i}", interested=[people[i % 50]],
-                attachments=[AttachmentInput("anexo.pdf", PDF)],
-            )  # fmt: skip
+            file_one(i)
             latencies.append(time.perf_counter() - t0)
         spent["service"] += time.perf_counter() - began
         began = time.perf_counter()
@@ -345,13 +346,7 @@ def registry_throughput(options) -> list[Result]:
     render_rate = rendered / (time.perf_counter() - began)
 
     # 3b. Both again with WRITERS processes at once (each with its own connection).
-    conc_rate, conc_p50, conc_p95 = _concurrently(
-        lambda i: registry_entry_create(
-            actor=actor, entity=entity, subject=f"Bench {i}", interested=[people[i % 50]],
-            attachments=[AttachmentInput("anexo.pdf", PDF)],
-        ),
-        count,
-    )  # fmt: skip
+    conc_rate, conc_p50, conc_p95 = _concurrently(file_one, count)
     conc_full_rate, _, _ = _concurrently(
         lambda i: _sql_entry_all(entity, unit, people[0], year, count + i), count
     )
