@@ -35,16 +35,71 @@ def rows_known(obj: Model, relation: str, rows: Sequence[Model]) -> None:
     """Give `obj` the rows of its reverse relation `relation`, as `prefetch_related`
     would, so that `obj.<relation>.all()` reads them without a query.
 
-    For a service that has just written those rows and whose caller shows them
-    (the registry entry's API response lists its interested parties and
-    attachments). Django's own `add()` and `remove()` forget them again.
+    For a service that has just written those rows and whose caller may show
+    them (the registry entry's API response lists its interested parties and
+    attachments). The queryset that holds them is built only if it is read.
+    Django's own `add()` and `remove()` forget them again.
     """
-    manager = getattr(obj, relation)
-    queryset = manager.get_queryset()
+    cache = obj.__dict__.get("_prefetched_objects_cache")
+    if cache is None:
+        cache = obj.__dict__["_prefetched_objects_cache"] = _KnownRows(obj)
+    if isinstance(cache, _KnownRows):
+        cache.pending[_cache_name(type(obj), relation)] = (relation, list(rows))
+    else:
+        cache[_cache_name(type(obj), relation)] = _known_queryset(obj, relation, rows)
+
+
+@cache
+def _cache_name(model: type[Model], relation: str) -> str:
+    return getattr(model, relation).rel.cache_name
+
+
+def _known_queryset(obj: Model, relation: str, rows: Sequence[Model]):
+    queryset = getattr(obj, relation).get_queryset()  # filtered to obj, as Django's own
     queryset._result_cache = list(rows)
     queryset._prefetch_done = True
-    cache = obj.__dict__.setdefault("_prefetched_objects_cache", {})
-    cache[manager.field.remote_field.cache_name] = queryset
+    return queryset
+
+
+class _KnownRows(dict):
+    """A model instance's prefetch cache whose known rows become querysets when read.
+
+    Django reads the cache by key (a related manager's `all()`), asks whether
+    a relation is in it, pops or deletes one (`add()`, `refresh_from_db()`), or
+    `get`s one (`prefetch_related`): each of these sees a pending relation as
+    if its queryset were already there.
+    """
+
+    def __init__(self, obj: Model) -> None:
+        super().__init__()
+        self.obj = obj
+        self.pending: dict[str, tuple[str, list[Model]]] = {}
+
+    def __missing__(self, name: str):
+        relation, rows = self.pending.pop(name)  # KeyError, as a dict, if not known
+        # The manager looks here first; the relation is no longer pending, so it
+        # builds its own filtered queryset, which then holds the known rows.
+        queryset = self[name] = _known_queryset(self.obj, relation, rows)
+        return queryset
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.pending or super().__contains__(name)
+
+    def get(self, name, default=None):
+        return self[name] if name in self else default  # noqa: SIM401 - self.get is this
+
+    def pop(self, name, *default):
+        if name in self.pending:
+            self.__missing__(name)  # what was there is what is taken out
+        return super().pop(name, *default)
+
+    def __delitem__(self, name) -> None:
+        if self.pending.pop(name, None) is None or super().__contains__(name):
+            super().__delitem__(name)  # a KeyError if neither pending nor there
+
+    def clear(self) -> None:
+        self.pending.clear()
+        super().clear()
 
 
 def prepared_value(model: type[Model], field: str, value):

@@ -29,15 +29,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.utils.connection import ConnectionProxy
 
 try:  # the wrappers Django's JSONField prepares values in, on PostgreSQL
     from psycopg import Cursor as PreparingCursor
+    from psycopg import RawCursor
     from psycopg.types.json import Json, Jsonb
 
     JSON_WRAPPERS: tuple[type, ...] = (Json, Jsonb)
 except ImportError:  # pragma: no cover - SQLite-only installs
-    PreparingCursor = None
+    PreparingCursor = RawCursor = None
     JSON_WRAPPERS = ()
 
 
@@ -129,24 +132,25 @@ def _run_together(items: list[_Insert | _Update | _Delete], connection) -> None:
     each table's rows go as one JSON document that `jsonb_to_recordset` turns
     back into typed columns. With so few parameters the statement is prepared
     on the server once per connection, so it is neither parsed nor planned
-    again.
+    again. Its placeholders are PostgreSQL's own (`$1`), so the driver does not
+    search the statement for them on every call either.
     """
     wanted = [i for i in items if isinstance(i, _Insert) and i.returning]
-    fields = [_insert_fields(i.model, i.objs) if isinstance(i, _Insert) else None for i in items]
-    shape = tuple(
-        _shape(item, item_fields) for item, item_fields in zip(items, fields, strict=True)
-    )
+    layouts = [_layout(i, connection) if isinstance(i, _Insert) else None for i in items]
+    shape = tuple(_shape(item, layout) for item, layout in zip(items, layouts, strict=True))
     statement = _STATEMENTS.get(shape)
     if statement is None:
+        fields = [layout.fields if layout else None for layout in layouts]
         statement = _statement(items, fields, wanted, connection)
         if len(_STATEMENTS) < MAX_SHAPES:
             _STATEMENTS[shape] = statement
     sql, columns = statement
+    now = _clock()
     documents = [
-        json.dumps(_records(item, item_fields, item_columns, connection))
-        for item, item_fields, item_columns in zip(items, fields, columns, strict=True)
+        json.dumps(_records(item, layout, item_columns, connection, now))
+        for item, layout, item_columns in zip(items, layouts, columns, strict=True)
     ]
-    with prepared_cursor(connection) as cursor:
+    with prepared_cursor(connection, numbered=True) as cursor:
         cursor.execute(sql, documents)
         rows = cursor.fetchall() if wanted else []
     keys: list[list[Any]] = [[] for _ in wanted]
@@ -162,19 +166,18 @@ MAX_SHAPES = 500
 _STATEMENTS: dict[tuple, tuple[str, list[list[tuple[str, bool]]]]] = {}
 
 
-def _shape(item: _Insert | _Update | _Delete, fields: list[models.Field] | None) -> tuple:
+def _shape(item: _Insert | _Update | _Delete, layout: _Layout | None) -> tuple:
     if isinstance(item, _Update):
         return ("update", item.model._meta.label, tuple(item.values))
     if isinstance(item, _Delete):
         return ("delete", item.model._meta.label, item.name)
-    names = tuple(f.attname for f in fields or ())
-    return ("insert", item.model._meta.label, names, len(item.objs), item.returning)
+    return ("insert", item.model._meta.label, layout.names, len(item.objs), item.returning)
 
 
 def _statement(items, fields, wanted, connection):
     quote = connection.ops.quote_name
     parts, columns = [], []
-    for item, item_fields in zip(items, fields, strict=True):
+    for number, (item, item_fields) in enumerate(zip(items, fields, strict=True), 1):
         if isinstance(item, _Update):
             meta = item.model._meta
             item_fields = [meta.get_field(name) for name in item.values]
@@ -183,7 +186,7 @@ def _statement(items, fields, wanted, connection):
             item_fields.append(meta.pk)
         elif isinstance(item, _Delete):
             item_fields = [item.model._meta.get_field(item.name)]
-        source, item_columns = _record_source(item_fields, connection)
+        source, item_columns = _record_source(item_fields, connection, f"${number}")
         columns.append(item_columns)
         if isinstance(item, _Update):
             parts.append(_update_sql(item, item_columns[:-1], source, quote))
@@ -216,6 +219,17 @@ if PreparingCursor is not None:
                 self._query = _Logged(query)  # Django's query log reads it
             return self
 
+    class _NumberedCursor(RawCursor):
+        """As `_PreparedCursor`, for statements with PostgreSQL's own placeholders ($1)."""
+
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            if prepare is None and self.connection.prepare_threshold is not None:
+                prepare = True
+            super().execute(query, params, prepare=prepare, binary=binary)
+            if self._query is None:
+                self._query = _Logged(query)
+            return self
+
     class _Logged:
         __slots__ = ("query",)
 
@@ -223,17 +237,29 @@ if PreparingCursor is not None:
             self.query = query.encode()
 
 
-def prepared_cursor(connection):
+def own_wrapper(connection):
+    """The thread's own connection behind `django.db.connection`, whose every attribute
+    is otherwise looked up again in the thread's connections."""
+    if isinstance(connection, ConnectionProxy):
+        return connections[connection._alias]
+    return connection
+
+
+def prepared_cursor(connection, *, numbered: bool = False):
     """A Django cursor (errors translated, queries logged) whose statements are prepared.
 
     For a statement a hot path runs on every call: PostgreSQL parses and plans
     it once per connection. Its parameters are bound on the server, so each
     placeholder must have a type PostgreSQL can infer (cast it if not). Where
     prepared statements are turned off (DATABASE_PREPARED_STATEMENTS) or on
-    SQLite, this is an ordinary cursor.
+    SQLite, this is an ordinary cursor. `numbered`: the statements' placeholders
+    are `$1, $2…` (PostgreSQL only), prepared where prepared statements are on.
     """
+    connection = own_wrapper(connection)
     connection.ensure_connection()
     raw = connection.connection
+    if numbered:
+        return connection._prepare_cursor(_NumberedCursor(raw))
     if connection.vendor != "postgresql" or raw.prepare_threshold is None:
         return connection.cursor()
     return connection._prepare_cursor(_PreparedCursor(raw))
@@ -248,6 +274,7 @@ def first_rows(connection, statements: list[tuple[str, list]]) -> list[tuple | N
     a number) cost one wait for the server instead of one each. Elsewhere they
     run one after another.
     """
+    connection = own_wrapper(connection)
     if connection.vendor != "postgresql":
         rows = []
         with connection.cursor() as cursor:
@@ -266,7 +293,9 @@ def first_rows(connection, statements: list[tuple[str, list]]) -> list[tuple | N
             cursor.close()
 
 
-def _record_source(fields: list[models.Field], connection) -> tuple[str, list[tuple[str, bool]]]:
+def _record_source(
+    fields: list[models.Field], connection, placeholder: str
+) -> tuple[str, list[tuple[str, bool]]]:
     """`jsonb_to_recordset(<json>) AS r(...)` typed as the columns, and what each column holds.
 
     A JSON column travels as its JSON text, cast back by the select list, so
@@ -281,7 +310,7 @@ def _record_source(fields: list[models.Field], connection) -> tuple[str, list[tu
         is_json = db_type in ("jsonb", "json")
         definitions.append(f"{quote(f.column)} {'text' if is_json else db_type}")
         columns.append((f.column, is_json))
-    source = f"jsonb_to_recordset(%s::jsonb) AS r({', '.join(definitions)})"
+    source = f"jsonb_to_recordset({placeholder}::jsonb) AS r({', '.join(definitions)})"
     return source, columns
 
 
@@ -311,7 +340,7 @@ def _delete_sql(item: _Delete, column: tuple[str, bool], source: str, quote) -> 
     return f"DELETE FROM {table} USING {source} WHERE {table}.{name} = r.{name}"  # noqa: S608
 
 
-def _records(item, fields, columns, connection) -> list[dict[str, Any]]:
+def _records(item, layout, columns, connection, now) -> list[dict[str, Any]]:
     """The rows as JSON objects, values prepared as Django's compilers prepare them."""
     if isinstance(item, _Delete):
         key = item.model._meta.get_field(item.name)
@@ -326,14 +355,90 @@ def _records(item, fields, columns, connection) -> list[dict[str, Any]]:
         return [_record(columns, values)]
     rows = []
     for obj in item.objs:
-        values = []
-        for f in fields:
-            value = f.pre_save(obj, True)
-            if hasattr(value, "resolve_expression"):
-                raise ValueError(f"{item.model._meta.label}.{f.name}: Writes takes plain values.")
-            values.append(f.get_db_prep_save(value, connection))
-        rows.append(_record(columns, values))
+        known = obj.__dict__
+        record = {}
+        for f, column, is_json, kind, plain in layout.plan:
+            value = known.get(f.attname, _UNSET)
+            if kind == _AS_IS and type(value) in plain:  # get_db_prep_save gives it back as it is
+                record[column] = value if type(value) in _JSON_TYPES else str(value)
+            elif kind == _AWARE and type(value) is dt.datetime and value.utcoffset() is not None:
+                record[column] = value.isoformat()
+            elif kind == _STAMP:  # as `auto_now` does
+                value = now()
+                setattr(obj, f.attname, value)
+                record[column] = value.isoformat()
+            else:
+                value = f.pre_save(obj, True)
+                if hasattr(value, "resolve_expression"):
+                    raise ValueError(
+                        f"{item.model._meta.label}.{f.name}: Writes takes plain values."
+                    )
+                value = f.get_db_prep_save(value, connection)
+                record[column] = _json_text(value) if is_json else _json_value(value)
+        rows.append(record)
     return rows
+
+
+_UNSET = object()
+_JSON_TYPES = (str, int, bool, type(None))  # as JSON, a plain value of any other type is text
+# How `_records` prepares a field's value: as Django does (`pre_save`, then
+# `get_db_prep_save`), as it is when of one of the field's plain types, as it is
+# when an aware datetime, or with the current time (`auto_now`).
+_DJANGO, _AS_IS, _AWARE, _STAMP = range(4)
+_TEXT_FIELDS = (
+    models.CharField, models.TextField, models.EmailField, models.SlugField, models.URLField,
+)  # fmt: skip
+_INTEGER_FIELDS = (
+    models.IntegerField, models.BigIntegerField, models.SmallIntegerField,
+    models.PositiveIntegerField, models.PositiveBigIntegerField, models.PositiveSmallIntegerField,
+    models.AutoField, models.BigAutoField, models.SmallAutoField,
+)  # fmt: skip
+
+
+def _plain_types(f: models.Field) -> tuple[type, ...]:
+    """The types whose values this field (this very class, not a subclass, which may
+    convert them) prepares for PostgreSQL unchanged."""
+    cls = type(f)
+    if cls in (models.ForeignKey, models.OneToOneField):
+        return _plain_types(f.target_field)
+    if cls in _TEXT_FIELDS:
+        return (str, type(None))
+    if cls in _INTEGER_FIELDS:
+        return (int, type(None))
+    if cls is models.BooleanField:
+        return (bool, type(None))
+    if cls is models.UUIDField:  # PostgreSQL has a native uuid type: Django passes it on
+        return (uuid.UUID, type(None))
+    return ()
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """The columns an insert into a model writes, and how each value is prepared."""
+
+    fields: list[models.Field]
+    names: tuple[str, ...]
+    plan: list[tuple[models.Field, str, bool, int, tuple[type, ...]]]
+
+    @classmethod
+    def of(cls, fields: list[models.Field], connection) -> _Layout:
+        plan = []
+        for f in fields:
+            plain = _plain_types(f)
+            if type(f) is models.DateTimeField:
+                kind = _STAMP if f.auto_now or f.auto_now_add else _AWARE
+            else:
+                kind = _AS_IS if plain else _DJANGO
+            is_json = f.db_type(connection) in ("jsonb", "json")
+            plan.append((f, f.column, is_json, kind, plain))
+        return cls(fields, tuple(f.attname for f in fields), plan)
+
+
+def _clock():
+    """What `auto_now` would set: `django.utils.timezone.now`, without its settings lookup per row."""
+    if settings.USE_TZ:
+        return lambda: dt.datetime.now(dt.UTC)
+    return dt.datetime.now
 
 
 def _record(columns: list[tuple[str, bool]], values: list[Any]) -> dict[str, Any]:
@@ -375,13 +480,21 @@ def _json_value(value: Any) -> Any:
     raise ValueError(f"Writes cannot send a {type(value).__name__} value.")
 
 
-def _insert_fields(model: type[models.Model], objs: list[models.Model]) -> list[models.Field]:
+_LAYOUTS: dict[tuple[type[models.Model], bool], _Layout] = {}
+
+
+def _layout(item: _Insert, connection) -> _Layout:
+    model, objs = item.model, item.objs
     meta = model._meta
-    fields = list(meta.local_concrete_fields)
     generated = meta.pk.db_returning  # an auto-increment key the database assigns
-    if generated and all(getattr(o, meta.pk.attname) is None for o in objs):
-        fields = [f for f in fields if f is not meta.pk]
-    return [f for f in fields if not f.generated]
+    keyless = generated and all(getattr(o, meta.pk.attname) is None for o in objs)
+    layout = _LAYOUTS.get((model, keyless))
+    if layout is None:
+        fields = [f for f in meta.local_concrete_fields if not f.generated]
+        if keyless:
+            fields = [f for f in fields if f is not meta.pk]
+        layout = _LAYOUTS[(model, keyless)] = _Layout.of(fields, connection)
+    return layout
 
 
 def _run_alone(item: _Insert | _Update | _Delete, using: str) -> None:

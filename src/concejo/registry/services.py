@@ -50,6 +50,7 @@ from concejo.verification.services import document_issue
 
 RECEIPT_KIND = "registry.receipt"
 REGISTRY_WRITERS = (Role.REGISTRY_CLERK,)
+_DIRECTIONS, _CHANNELS = frozenset(Direction.values), frozenset(Channel.values)
 
 
 def registry_code(direction: str, year: int, number: int) -> str:
@@ -167,9 +168,9 @@ def registry_entry_create(
     statement as the entry's, while the entity's numbering is held.
     """
     require_role(actor, entity, *REGISTRY_WRITERS)
-    if direction not in Direction.values:
+    if direction not in _DIRECTIONS:
         raise field_error("direction", _("Sentido no válido."), code="invalid_choice")
-    if channel not in Channel.values:
+    if channel not in _CHANNELS:
         raise field_error("channel", _("Canal no válido."), code="invalid_choice")
     subject = (subject or "").strip()
     if not subject:
@@ -212,14 +213,15 @@ def registry_entry_create(
         entry_id = uuid.uuid4()
         # Until the commit only two round trips: the locks with the number, then the rows.
         key = {"entity": entity, "direction": direction}
-        year = timezone.localtime(filed_at or timezone.now()).year
+        zone = timezone.get_current_timezone()
+        year = timezone.localtime(filed_at or timezone.now(), zone).year
         number = audit_chain_lock_and_number(entity, RegistryCounter, **key, year=year)
         # The entity's writers are serialised from here on, so the filing time
         # is taken in the same order as the numbers (art. 16: order of arrival).
         filed_at = filed_at or timezone.now()
-        if timezone.localtime(filed_at).year != year:  # the year turned while we waited
+        if timezone.localtime(filed_at, zone).year != year:  # the year turned while we waited
             give_back_number(RegistryCounter, **key, year=year)
-            year = timezone.localtime(filed_at).year
+            year = timezone.localtime(filed_at, zone).year
             number = next_number(RegistryCounter, **key, year=year)
         effective_at = filing_effective_time(filed_at=filed_at, calendar=calendar)
         code = registry_code(direction, year, number)

@@ -1,11 +1,18 @@
 """Prepared reads (core.reads) give the same instances the ORM gives."""
 
+import pickle
+
 import pytest
 from django.contrib.auth import get_backends
+from django.db import connection
+from django.db.models import prefetch_related_objects
 from django.forms.models import model_to_dict
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from concejo.accounts.models import AccountSecurity
-from concejo.core.reads import read_where
+from concejo.core.reads import read_where, rows_known
+from concejo.organization.models import Entity, Unit
 from concejo.organization.tests.factories import UserFactory
 from concejo.people.models import Person
 from concejo.people.tests.factories import PersonFactory
@@ -40,3 +47,47 @@ def test_the_request_user_comes_with_their_security_or_without_it():
     alone = backend.get_user(without.pk)
     assert alone == without and not AccountSecurity.objects.filter(user=without).exists()
     assert backend.get_user(10**9) is None and backend.get_user("no") is None
+
+
+def test_known_rows_are_read_without_a_query_and_forgotten_as_django_forgets_them(council):
+    today = timezone.localdate()
+    units = [
+        Unit.objects.create(
+            entity=council,
+            name=f"Unidad {n}",
+            dir3_code=f"LA00009{n}",
+            level="service",
+            valid_from=today,
+        )
+        for n in range(3)
+    ]
+    entity = Entity.objects.get(pk=council.pk)
+    known = units[:2]  # what a service has just written (not all the rows there are)
+    rows_known(entity, "units", known)
+    with CaptureQueriesContext(connection) as queries:
+        assert list(entity.units.all()) == known
+        assert list(entity.units.all()) == known
+        assert "units" in entity._prefetched_objects_cache
+    assert not queries.captured_queries
+    # A filter still reads the database, for this entity's units only.
+    assert set(entity.units.filter(name__startswith="Unidad")) == set(units)
+
+    prefetched = Entity.objects.get(pk=council.pk)
+    rows_known(prefetched, "units", known)
+    prefetch_related_objects([prefetched], "units")  # sees them known: reads nothing
+    with CaptureQueriesContext(connection) as queries:
+        assert list(prefetched.units.all()) == known
+    assert not queries.captured_queries
+
+    for forget in (
+        lambda e: e.refresh_from_db(fields=["units"]),
+        lambda e: e.refresh_from_db(),
+        lambda e: e._prefetched_objects_cache.pop("units"),
+    ):
+        fresh = Entity.objects.get(pk=council.pk)
+        rows_known(fresh, "units", known)
+        forget(fresh)
+        assert set(fresh.units.all()) == set(units)  # read again: all three
+
+    copied = pickle.loads(pickle.dumps(entity))
+    assert [u.pk for u in copied.units.all()] == [u.pk for u in known]

@@ -1,11 +1,15 @@
 """A service's rows written together: one statement on PostgreSQL, the same rows everywhere."""
 
+import datetime as dt
 import uuid
+import zoneinfo
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from concejo.audit.models import AuditChainHead
 from concejo.core.writes import Writes
@@ -135,3 +139,64 @@ def test_a_delete_that_would_orphan_rows_fails_at_the_commit_and_changes_nothing
     with pytest.raises(IntegrityError), transaction.atomic():
         writes.flush()
     assert Unit.objects.filter(pk=unit.pk).exists() and Entity.objects.filter(pk=entity.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_values_are_written_as_djangos_own_save_writes_them():
+    """Plain values go as they are; any other is prepared by the field, as by `bulk_create`."""
+    madrid = zoneinfo.ZoneInfo("Europe/Madrid")
+    at = dt.datetime(2026, 3, 29, 2, 30, tzinfo=dt.UTC)  # the night the clocks go forward
+    entity = _entity("LA0000008")
+    setup = Writes()
+    setup.insert(entity)
+    with transaction.atomic():
+        setup.flush()
+
+    def tasks(error: str) -> list[OutboxTask]:
+        return [
+            OutboxTask(
+                kind="prueba", payload={"n": 1}, attempts=2, next_attempt_at=at, last_error=error
+            ),
+            # Not of the fields' plain types: a lazy text, a bool as a number, another zone.
+            OutboxTask(
+                kind=gettext_lazy("Traducción"),
+                payload=[1, "dos"],
+                attempts=True,
+                next_attempt_at=at.astimezone(madrid),
+                last_error=gettext_lazy("Texto perezoso"),
+            ),
+        ]
+
+    def units(prefix: str) -> list[Unit]:
+        return [
+            Unit(entity=entity, name="Por instancia", dir3_code=f"{prefix}1", level="service",
+                 valid_from=dt.date(2026, 1, 1)),
+            # A key given as text, not as a UUID; a date as an ISO string.
+            Unit(entity_id=str(entity.pk), name="Por texto", dir3_code=f"{prefix}2",
+                 level="service", valid_from="2026-02-01"),
+        ]  # fmt: skip
+
+    written, saved = tasks("Sin más"), tasks("Sin más")
+    written_units, saved_units = units("LA000009"), units("LA000010")
+    writes = Writes()
+    writes.insert(*written, returning=True)
+    writes.insert(*written_units)
+    before = timezone.now()
+    with transaction.atomic():
+        writes.flush()
+        OutboxTask.objects.bulk_create(saved)
+        Unit.objects.bulk_create(saved_units)
+
+    def row(model, obj, *skip):
+        values = model_to_dict(model.objects.get(pk=obj.pk))
+        return {k: v for k, v in values.items() if k not in ("id", *skip)}
+
+    for mine, django in zip(written, saved, strict=True):
+        assert row(OutboxTask, mine, "created_at") == row(OutboxTask, django, "created_at")
+        assert mine.created_at >= before and mine.created_at.utcoffset() is not None  # auto_now_add
+        assert OutboxTask.objects.get(pk=mine.pk).created_at == mine.created_at
+    assert OutboxTask.objects.get(pk=written[1].pk).attempts == 1
+    assert OutboxTask.objects.get(pk=written[1].pk).next_attempt_at == at
+    for mine, django in zip(written_units, saved_units, strict=True):
+        assert row(Unit, mine, "dir3_code") == row(Unit, django, "dir3_code")
+    assert Unit.objects.get(pk=written_units[1].pk).valid_from == dt.date(2026, 2, 1)
