@@ -200,3 +200,29 @@ def test_values_are_written_as_djangos_own_save_writes_them():
     for mine, django in zip(written_units, saved_units, strict=True):
         assert row(Unit, mine, "dir3_code") == row(Unit, django, "dir3_code")
     assert Unit.objects.get(pk=written_units[1].pk).valid_from == dt.date(2026, 2, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flush_goes_unprepared_where_prepared_statements_are_turned_off():
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    connection.ensure_connection()
+    raw = connection.connection
+    saved, raw.prepare_threshold = raw.prepare_threshold, None  # DATABASE_PREPARED_STATEMENTS=0
+
+    def prepared() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            return cursor.fetchone()[0]
+
+    try:
+        before = prepared()
+        task = OutboxTask(kind="sin preparar", payload={"n": 1})
+        writes = Writes()
+        writes.insert(task, returning=True)
+        with transaction.atomic():
+            writes.flush()
+        assert prepared() == before
+    finally:
+        raw.prepare_threshold = saved
+    assert OutboxTask.objects.get(pk=task.pk).payload == {"n": 1}
