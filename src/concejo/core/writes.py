@@ -210,25 +210,23 @@ def _statement(items, fields, wanted, connection):
 
 if PreparingCursor is not None:
 
-    class _PreparedCursor(PreparingCursor):
-        """A server-side binding cursor whose statements are prepared on first use."""
-
-        def execute(self, query, params=None, *, prepare=True, binary=None):
-            super().execute(query, params, prepare=prepare, binary=binary)
-            if self._query is None:  # psycopg keeps none for a prepared statement
-                self._query = _Logged(query)  # Django's query log reads it
-            return self
-
-    class _NumberedCursor(RawCursor):
-        """As `_PreparedCursor`, for statements with PostgreSQL's own placeholders ($1)."""
+    class _Preparing:
+        """A server-side binding cursor whose statements are prepared on first use
+        where the connection prepares any (DATABASE_PREPARED_STATEMENTS)."""
 
         def execute(self, query, params=None, *, prepare=None, binary=None):
             if prepare is None and self.connection.prepare_threshold is not None:
                 prepare = True
             super().execute(query, params, prepare=prepare, binary=binary)
-            if self._query is None:
-                self._query = _Logged(query)
+            if self._query is None:  # psycopg keeps none for a prepared statement
+                self._query = _Logged(query)  # Django's query log reads it
             return self
+
+    class _PreparedCursor(_Preparing, PreparingCursor):
+        """For statements with the driver's placeholders (%s)."""
+
+    class _NumberedCursor(_Preparing, RawCursor):
+        """For statements with PostgreSQL's own placeholders ($1)."""
 
     class _Logged:
         __slots__ = ("query",)
