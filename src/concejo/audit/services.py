@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -17,46 +18,75 @@ from concejo.core.counters import counter_statement, next_number
 from concejo.core.errors import ApplicationError
 from concejo.core.writes import Writes, first_rows
 
+logger = logging.getLogger(__name__)
+
 
 def chain_key(entity) -> str:
     return str(entity.pk) if entity is not None else GLOBAL_CHAIN
 
 
 class _Batch:
-    """The audit rows of one service call, written together just before it ends.
+    """What one service call (and every service it calls) leaves for its end.
 
-    Within a service every row goes here: its chain's head is locked once
-    (SELECT ... FOR UPDATE, the first time the chain is used) and the rows,
-    numbered and hashed in the order they are written, go out with the heads'
-    new positions in one statement at the end. A nested service that fails
-    gives back the rows it had queued and the heads' positions, as its
-    savepoint gives back its data.
+    Audit rows: within a service every row goes here. Its chain's head is
+    locked once (SELECT ... FOR UPDATE, the first time the chain is used) and
+    the rows, numbered and hashed in the order they are written, go out with
+    the heads' new positions in one statement at the end. A nested service
+    that fails gives back the rows it had queued and the heads' positions, as
+    its savepoint gives back its data.
+
+    Last writes (`audit_flush_with`): when the outermost call opened the
+    transaction itself, its last rows, and those of services it calls inline,
+    wait for its end and go out in the statement that carries the COMMIT.
+
+    Undo (`service_on_failure`): what a call did outside the database (files
+    written) and must be undone if its rows are not committed after all.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, owner: bool) -> None:
         self.open = True
+        self.owner = owner  # the outermost call began the transaction and ends it
         self.heads: dict[str, AuditChainHead] = {}
         self.pending: list[AuditEntry] = []
-        self.marks: list[int] = []  # where each service call now running began its rows
+        self.last: Writes | None = None
+        self.undo: list[Callable[[], None]] = []
+        self.marks: list[tuple[int, int, bool]] = []  # each running call: rows, undo, inline
 
     def head(self, chain: str) -> AuditChainHead:
         if chain not in self.heads:
             self.heads[chain], _ = _locked_head(chain)
         return self.heads[chain]
 
-    def enter(self) -> tuple[int, dict[str, tuple[int, str]]]:
-        self.marks.append(len(self.pending))
-        return self.marks[-1], {c: (h.last_seq, h.last_hash) for c, h in self.heads.items()}
+    def enter(self, inline: bool) -> tuple[int, int, dict[str, tuple[int, str]]]:
+        if self.last is not None:
+            raise RuntimeError("A service was called after the last writes of its transaction.")
+        self.marks.append((len(self.pending), len(self.undo), inline))
+        positions = {c: (h.last_seq, h.last_hash) for c, h in self.heads.items()}
+        return len(self.pending), len(self.undo), positions
 
-    def give_back(self, saved: tuple[int, dict[str, tuple[int, str]]]) -> None:
-        mark, positions = saved
+    def give_back(self, saved: tuple[int, int, dict[str, tuple[int, str]]]) -> None:
+        """The call failed and its savepoint (or transaction) is rolled back: undo the rest too."""
+        mark, undo_mark, positions = saved
         del self.pending[mark:]
         self.heads = {c: h for c, h in self.heads.items() if c in positions}
         for chain, (seq, last_hash) in positions.items():
             self.heads[chain].last_seq, self.heads[chain].last_hash = seq, last_hash
+        self.unseal()
+        self.last = None  # no call can begin after them: they were this call's, or its callee's
+        undo, self.undo = self.undo[undo_mark:], self.undo[:undo_mark]
+        for callback in reversed(undo):
+            try:
+                callback()
+            except Exception:  # the others still run; the call's own error is what is raised
+                logger.exception("Undoing a failed service call failed")
 
     def leave(self) -> None:
         self.marks.pop()
+
+    def may_wait(self) -> bool:
+        """The current call's last writes may wait for the COMMIT: the outermost call
+        began the transaction and every call down to this one runs inline."""
+        return self.owner and all(inline for _, _, inline in self.marks[1:])
 
     def drain_into(self, writes: Writes) -> None:
         """Number and hash the current call's queued rows; queue them and the heads in `writes`.
@@ -64,7 +94,7 @@ class _Batch:
         Rows queued by an enclosing call stay for it: if this call fails they
         must not have been written inside its savepoint.
         """
-        start = self.marks[-1] if self.marks else 0
+        start = self.marks[-1][0] if self.marks else 0
         rows, self.pending = self.pending[start:], self.pending[:start]
         if not rows:
             return
@@ -84,6 +114,31 @@ class _Batch:
         writes = Writes()
         self.drain_into(writes)
         writes.flush()
+
+    def wait_with(self, writes: Writes) -> None:
+        """Keep `writes` for `finish`; until then the connection runs no other statement."""
+        if self.last is not None:
+            raise RuntimeError("A service call's last writes were already given.")
+        self.last = writes
+        connection.execute_wrappers.append(_sealed)
+
+    def unseal(self) -> None:
+        if self.last is not None:
+            connection.execute_wrappers.remove(_sealed)
+
+    def finish(self) -> None:
+        """The outermost call ends: its last writes and audit rows, with the COMMIT if it owns it."""
+        self.unseal()
+        writes, self.last = self.last or Writes(), None
+        self.drain_into(writes)
+        writes.flush(commit=self.owner and not connection.needs_rollback)
+
+
+def _sealed(execute, sql, params, many, context):
+    raise RuntimeError(
+        "A statement ran between a service call's last writes and their COMMIT: "
+        "whatever runs after `audit_flush_with` must not use the database."
+    )
 
 
 _HEAD = AuditChainHead._meta.db_table
@@ -148,6 +203,41 @@ def audit_queue_into(writes: Writes) -> None:
         batch.drain_into(writes)
 
 
+def audit_flush_with(writes: Writes) -> None:
+    """Write `writes`, the current service call's last rows, with its audit rows so far.
+
+    When the outermost service call began the transaction and every call down
+    to this one runs inline, they wait for the end of the outermost call and
+    travel with its COMMIT, in one round trip (the call records nothing more,
+    and its caller reads nothing back before it returns). Otherwise they are
+    written now.
+    """
+    batch = _open_batch()
+    if batch is None:
+        writes.flush()
+        return
+    batch.drain_into(writes)
+    if not batch.may_wait():
+        writes.flush()
+        return
+    batch.wait_with(writes)
+
+
+def service_on_failure(callback: Callable[[], None]) -> bool:
+    """Have `callback` run if the current service call fails, after its rollback.
+
+    Also when the failure comes after the call's own code, at the COMMIT of
+    the transaction it began (a deferred foreign key). For what a service
+    does outside the database, such as writing files. False when no service
+    call is running (the caller undoes it itself).
+    """
+    batch = _open_batch()
+    if batch is None:
+        return False
+    batch.undo.append(callback)
+    return True
+
+
 def audit_record(
     *,
     actor: Actor,
@@ -183,7 +273,7 @@ def audit_record(
         batch.pending.append(entry)
         return entry
     with transaction.atomic(savepoint=False):
-        alone = _Batch()
+        alone = _Batch(owner=False)
         alone.pending.append(entry)
         alone.flush()
     return entry
@@ -218,7 +308,14 @@ def audited_service(action: str) -> Callable:
     Called inside another service, it runs in a savepoint, so that the caller
     may catch its refusal and go on. `service.inline(...)` runs it without one,
     for a caller whose own transaction a refusal ends anyway (it lets the error
-    through): the same rows and the same audit trail, two round trips fewer.
+    through, and returns what the call returns): the same rows and the same
+    audit trail, two round trips fewer.
+
+    When the outermost call begins the transaction (it is not inside a
+    caller's `atomic` block), its end writes the last rows (`audit_flush_with`)
+    and the audit rows in one statement that carries the COMMIT, and a failure
+    there, at the COMMIT too, is the call's failure: what `service_on_failure`
+    registered is undone after the rollback, as for any failed call.
     """
 
     def decorate(fn: Callable) -> Callable:
@@ -226,14 +323,14 @@ def audited_service(action: str) -> Callable:
             batch = _open_batch()
             token = None
             if batch is None:
-                batch = _Batch()
+                batch = _Batch(owner=connection.get_autocommit())  # its atomic block begins one
                 token = _BATCH.set(batch)
-            saved = batch.enter()
+            saved = batch.enter(inline=not savepoint)
             try:
                 with transaction.atomic(savepoint=savepoint):
                     result = fn(*args, actor=actor, **kwargs)
                     if token is not None:
-                        batch.flush()
+                        batch.finish()
                         batch.open = False  # what runs after the commit writes its own rows
                 return result
             except BaseException as exc:

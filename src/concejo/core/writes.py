@@ -21,6 +21,7 @@ Table and column names come from the models, never from input.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import ipaddress
 import json
@@ -36,11 +37,12 @@ from django.utils.connection import ConnectionProxy
 try:  # the wrappers Django's JSONField prepares values in, on PostgreSQL
     from psycopg import Cursor as PreparingCursor
     from psycopg import RawCursor
+    from psycopg.pq import TransactionStatus
     from psycopg.types.json import Json, Jsonb
 
     JSON_WRAPPERS: tuple[type, ...] = (Json, Jsonb)
 except ImportError:  # pragma: no cover - SQLite-only installs
-    PreparingCursor = RawCursor = None
+    PreparingCursor = RawCursor = TransactionStatus = None
     JSON_WRAPPERS = ()
 
 
@@ -104,17 +106,23 @@ class Writes:
     def __len__(self) -> int:
         return len(self._items)
 
-    def flush(self, using: str = DEFAULT_DB_ALIAS) -> None:
-        """Write everything queued, in one statement on PostgreSQL, and empty the queue."""
+    def flush(self, using: str = DEFAULT_DB_ALIAS, *, commit: bool = False) -> None:
+        """Write everything queued, in one statement on PostgreSQL, and empty the queue.
+
+        `commit`: these are the transaction's last writes, and the caller owns
+        the transaction (its outermost `atomic` block ends right after this):
+        on PostgreSQL the COMMIT travels in the same round trip as the
+        statement, and a failure at the commit (a deferred foreign key) is
+        raised here. Django's own commit then finds nothing left to do.
+        Elsewhere `commit` changes nothing: Django commits as always.
+        """
         items, self._items = self._items, []
-        if not items:
-            return
         connection = connections[using]
         if connection.vendor != "postgresql":
             for item in items:
                 _run_alone(item, using)
-        else:
-            _run_together(items, connection)
+        elif items or commit:
+            _run_together(items, connection, commit=commit)
         for item in items:
             if isinstance(item, _Insert):
                 for obj in item.objs:
@@ -122,7 +130,7 @@ class Writes:
                     obj._state.db = using
 
 
-def _run_together(items: list[_Insert | _Update | _Delete], connection) -> None:
+def _run_together(items: list[_Insert | _Update | _Delete], connection, *, commit: bool) -> None:
     """One statement: every write a CTE; the keys asked for come back from the main SELECT.
 
     A hot path sends the same shape of statement every time (the same tables,
@@ -135,6 +143,9 @@ def _run_together(items: list[_Insert | _Update | _Delete], connection) -> None:
     again. Its placeholders are PostgreSQL's own (`$1`), so the driver does not
     search the statement for them on every call either.
     """
+    if not items:  # nothing to write: the COMMIT alone
+        with one_round_trip(connection, commit=True):
+            return
     wanted = [i for i in items if isinstance(i, _Insert) and i.returning]
     layouts = [_layout(i, connection) if isinstance(i, _Insert) else None for i in items]
     shape = tuple(_shape(item, layout) for item, layout in zip(items, layouts, strict=True))
@@ -151,7 +162,8 @@ def _run_together(items: list[_Insert | _Update | _Delete], connection) -> None:
         for item, layout, item_columns in zip(items, layouts, columns, strict=True)
     ]
     with prepared_cursor(connection, numbered=True) as cursor:
-        cursor.execute(sql, documents)
+        with one_round_trip(connection, commit=commit, alone=True):
+            cursor.execute(sql, documents)
         rows = cursor.fetchall() if wanted else []
     keys: list[list[Any]] = [[] for _ in wanted]
     for group, pk in rows:  # each group's keys come in the order of its rows, as bulk_create
@@ -282,13 +294,71 @@ def first_rows(connection, statements: list[tuple[str, list]]) -> list[tuple | N
         return rows
     cursors = [prepared_cursor(connection) for _ in statements]
     try:
-        with connection.wrap_database_errors, connection.connection.pipeline():
+        with one_round_trip(connection):
             for cursor, (sql, params) in zip(cursors, statements, strict=True):
                 cursor.execute(sql, params)
         return [cursor.fetchone() for cursor in cursors]
     finally:
         for cursor in cursors:
             cursor.close()
+
+
+@contextlib.contextmanager
+def one_round_trip(connection, *, commit: bool = False, alone: bool = False):
+    """Send the statements executed inside together, and wait for their results once.
+
+    On PostgreSQL: a pipeline. When the transaction starts with these
+    statements, its BEGIN goes first in the same pipeline: psycopg would
+    otherwise send it in a round trip of its own, and wait for its answer
+    before sending anything else. `commit`: the COMMIT goes last (see
+    `Writes.flush`). `alone`: one statement, which needs no pipeline when
+    there is neither a BEGIN nor a COMMIT to send with it. Elsewhere the
+    statements simply run.
+
+    BEGIN and COMMIT are queued as psycopg queues its own (`_exec_command`),
+    its `_autocommit` flag set while the statements are sent so that it adds
+    no BEGIN of its own: both are psycopg's private names, so where they are
+    missing psycopg sends BEGIN and COMMIT as usual (tests count the round
+    trips of a registry filing, and fail if they grow).
+    """
+    connection = own_wrapper(connection)
+    if connection.vendor != "postgresql":
+        yield
+        return
+    connection.ensure_connection()
+    raw = connection.connection
+    begin = _begins_here(raw)
+    if alone and not (begin or commit):
+        with connection.wrap_database_errors:
+            yield
+        return
+    with connection.wrap_database_errors, raw.pipeline():
+        if begin:
+            raw._autocommit = True
+            raw.wait(raw._exec_command(b"BEGIN"))
+        try:
+            yield
+        finally:
+            if begin:
+                raw._autocommit = False  # the transaction is open: as psycopg would have it
+        if commit:
+            if hasattr(raw, "_exec_command"):
+                raw.wait(raw._exec_command(b"COMMIT"))
+            else:  # pragma: no cover - another psycopg
+                raw.execute("COMMIT", prepare=False)
+
+
+def _begins_here(raw) -> bool:
+    """The connection's transaction has yet to begin, and a plain BEGIN is what psycopg would send."""
+    return (
+        not raw.autocommit
+        and raw.info.transaction_status == TransactionStatus.IDLE
+        and raw.isolation_level is None
+        and raw.read_only is None
+        and raw.deferrable is None
+        and isinstance(getattr(raw, "_autocommit", None), bool)
+        and hasattr(raw, "_exec_command")
+    )
 
 
 def _record_source(

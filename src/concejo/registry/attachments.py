@@ -15,6 +15,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from concejo.audit.services import service_on_failure
 from concejo.core import filetypes
 from concejo.core.errors import ValidationFailed
 from concejo.registry.models import Validity
@@ -123,13 +124,16 @@ class StoredFiles:
     thread and returns the path straight away, so that the file system works
     while the service waits for the database; `wait` (before the transaction
     commits) makes sure every file is written, and `discard` waits for them
-    and removes them all.
+    and removes them all. Made within a service call, the files are discarded
+    if that call fails, at the COMMIT too (`service_on_failure`); elsewhere
+    the caller discards them itself.
     """
 
     def __init__(self, entity_id) -> None:
         self.entity_id = entity_id
         self.paths: list[str] = []
         self._pending: list[tuple[str, Future]] = []
+        service_on_failure(self.discard)
 
     def _name(self, attachment: CheckedAttachment) -> str:
         extension = filetypes.extension_of(attachment.name)

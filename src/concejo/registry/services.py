@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from concejo.audit.services import (
     audit_chain_lock_and_number,
-    audit_queue_into,
+    audit_flush_with,
     audit_record,
     audited_service,
 )
@@ -207,108 +207,101 @@ def registry_entry_create(
 
     applicant = interested[0]
     calendar = calendar_for(entity, residence_ine=applicant.municipality_ine or None, strict=False)
-    stored = StoredFiles(entity.pk)
-    try:
-        paths = [stored.save_soon(a) for a in checked]  # written while the database works
-        entry_id = uuid.uuid4()
-        # Until the commit only two round trips: the locks with the number, then the rows.
-        key = {"entity": entity, "direction": direction}
-        zone = timezone.get_current_timezone()
-        year = timezone.localtime(filed_at or timezone.now(), zone).year
-        number = audit_chain_lock_and_number(entity, RegistryCounter, **key, year=year)
-        # The entity's writers are serialised from here on, so the filing time
-        # is taken in the same order as the numbers (art. 16: order of arrival).
-        filed_at = filed_at or timezone.now()
-        if timezone.localtime(filed_at, zone).year != year:  # the year turned while we waited
-            give_back_number(RegistryCounter, **key, year=year)
-            year = timezone.localtime(filed_at, zone).year
-            number = next_number(RegistryCounter, **key, year=year)
-        effective_at = filing_effective_time(filed_at=filed_at, calendar=calendar)
-        code = registry_code(direction, year, number)
-        writes = Writes()
-        receipt = document_issue(
-            entity=entity,
-            kind=RECEIPT_KIND,
-            title=_("Justificante de registro %(code)s") % {"code": code},
-            source_type=RegistryEntry._meta.label_lower,
-            source_id=str(entry_id),
-            writes=writes,
+    stored = StoredFiles(entity.pk)  # its files go again if this call's rows do not commit
+    paths = [stored.save_soon(a) for a in checked]  # written while the database works
+    entry_id = uuid.uuid4()
+    # Two round trips in all: BEGIN with the locks and the number; the rows with the COMMIT.
+    key = {"entity": entity, "direction": direction}
+    zone = timezone.get_current_timezone()
+    year = timezone.localtime(filed_at or timezone.now(), zone).year
+    number = audit_chain_lock_and_number(entity, RegistryCounter, **key, year=year)
+    # The entity's writers are serialised from here on, so the filing time
+    # is taken in the same order as the numbers (art. 16: order of arrival).
+    filed_at = filed_at or timezone.now()
+    if timezone.localtime(filed_at, zone).year != year:  # the year turned while we waited
+        give_back_number(RegistryCounter, **key, year=year)
+        year = timezone.localtime(filed_at, zone).year
+        number = next_number(RegistryCounter, **key, year=year)
+    effective_at = filing_effective_time(filed_at=filed_at, calendar=calendar)
+    code = registry_code(direction, year, number)
+    writes = Writes()
+    receipt = document_issue(
+        entity=entity,
+        kind=RECEIPT_KIND,
+        title=_("Justificante de registro %(code)s") % {"code": code},
+        source_type=RegistryEntry._meta.label_lower,
+        source_id=str(entry_id),
+        writes=writes,
+    )
+    entry = RegistryEntry(
+        id=entry_id,
+        receipt=receipt,
+        entity=entity,
+        direction=direction,
+        year=year,
+        number=number,
+        registry_code=code,
+        filed_at=filed_at,
+        effective_at=effective_at,
+        subject=subject,
+        summary=summary.strip(),
+        expone=expone.strip(),
+        solicita=solicita.strip(),
+        channel=channel,
+        office=office,
+        origin_code=origin_code.strip(),
+        origin_name=origin_name.strip(),
+        destination_unit=destination_unit if direction == Direction.IN else None,
+        destination_code=destination_code.strip(),
+        destination_name=destination_name.strip(),
+        procedure=procedure,
+        procedure_version=version,
+        representative=representative,
+        form_data=form_data or {},
+        registered_by=actor.label,
+        current_unit=destination_unit if direction == Direction.IN else None,
+        search_text=normalise(" ".join([subject, summary, expone, solicita])),
+    )
+    parties = [
+        RegistryInterested(
+            entry=entry,
+            person=person,
+            position=i,
+            role=InterestedRole.APPLICANT if i == 1 else InterestedRole.INTERESTED,
         )
-        entry = RegistryEntry(
-            id=entry_id,
-            receipt=receipt,
-            entity=entity,
-            direction=direction,
-            year=year,
-            number=number,
-            registry_code=code,
-            filed_at=filed_at,
-            effective_at=effective_at,
-            subject=subject,
-            summary=summary.strip(),
-            expone=expone.strip(),
-            solicita=solicita.strip(),
-            channel=channel,
-            office=office,
-            origin_code=origin_code.strip(),
-            origin_name=origin_name.strip(),
-            destination_unit=destination_unit if direction == Direction.IN else None,
-            destination_code=destination_code.strip(),
-            destination_name=destination_name.strip(),
-            procedure=procedure,
-            procedure_version=version,
-            representative=representative,
-            form_data=form_data or {},
-            registered_by=actor.label,
-            current_unit=destination_unit if direction == Direction.IN else None,
-            search_text=normalise(" ".join([subject, summary, expone, solicita])),
+        for i, person in enumerate(interested, 1)
+    ]
+    files = [
+        RegistryAttachment(
+            entry=entry, position=i, name=a.name, size=a.size, mime_type=a.mime_type,
+            sha256=a.sha256, validity=a.validity, file=path,
         )
-        parties = [
-            RegistryInterested(
-                entry=entry,
-                person=person,
-                position=i,
-                role=InterestedRole.APPLICANT if i == 1 else InterestedRole.INTERESTED,
+        for i, (a, path) in enumerate(zip(checked, paths, strict=True), 1)
+    ]  # fmt: skip
+    writes.insert(entry)
+    writes.insert(*parties)
+    writes.insert(*files)
+    if direction == Direction.IN:
+        writes.insert(
+            RegistryMovement(
+                entry=entry, action=MovementAction.DELIVERED, to_unit=destination_unit,
+                author=actor.label,
             )
-            for i, person in enumerate(interested, 1)
-        ]
-        files = [
-            RegistryAttachment(
-                entry=entry, position=i, name=a.name, size=a.size, mime_type=a.mime_type,
-                sha256=a.sha256, validity=a.validity, file=path,
-            )
-            for i, (a, path) in enumerate(zip(checked, paths, strict=True), 1)
-        ]  # fmt: skip
-        writes.insert(entry)
-        writes.insert(*parties)
-        writes.insert(*files)
-        if direction == Direction.IN:
-            writes.insert(
-                RegistryMovement(
-                    entry=entry, action=MovementAction.DELIVERED, to_unit=destination_unit,
-                    author=actor.label,
-                )
-            )  # fmt: skip
-        outbox_enqueue(
-            kind="verification.render", payload={"document": str(receipt.pk)}, writes=writes
-        )
-        audit_record(
-            actor=actor,
-            action="registry.entry.create",
-            entity=entity,
-            target=entry,
-            details={"registry_code": code, "attachments": len(checked)},
-        )
-        if then is not None:
-            then(entry, writes)
-        audit_queue_into(writes)
-        writes.flush()
-        stored.wait()  # every file on disk before the entry can commit
-    except BaseException:
-        stored.discard()
-        raise
+        )  # fmt: skip
+    outbox_enqueue(kind="verification.render", payload={"document": str(receipt.pk)}, writes=writes)
+    audit_record(
+        actor=actor,
+        action="registry.entry.create",
+        entity=entity,
+        target=entry,
+        details={"registry_code": code, "attachments": len(checked)},
+    )
+    if then is not None:
+        then(entry, writes)
+    stored.wait()  # every file on disk before the entry can commit
     rows_known(entry, "interested", parties)  # the caller may show them: no query to read back
     rows_known(entry, "attachments", files)
+    audit_flush_with(writes)  # with the COMMIT, when this call began the transaction
     return entry
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from concejo.audit.models import AuditChainHead
+from concejo.core.tests.roundtrips import round_trips
 from concejo.core.writes import Writes
 from concejo.organization.models import Entity, Unit
 from concejo.outbox.models import OutboxTask
@@ -226,3 +227,64 @@ def test_a_flush_goes_unprepared_where_prepared_statements_are_turned_off():
     finally:
         raw.prepare_threshold = saved
     assert OutboxTask.objects.get(pk=task.pk).payload == {"n": 1}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_last_flush_of_a_transaction_carries_its_begin_and_its_commit():
+    tasks = [OutboxTask(kind="con commit", payload={"n": n}) for n in range(2)]
+    writes = Writes()
+    writes.insert(*tasks, returning=True)
+    with transaction.atomic():
+        trips, _ = _round_trips(lambda: writes.flush(commit=True))
+    assert trips == (1 if connection.vendor == "postgresql" else 0)
+    assert all(task.pk is not None for task in tasks)
+    assert OutboxTask.objects.filter(kind="con commit").count() == 2
+    assert connection.get_autocommit() and not connection.in_atomic_block
+    if connection.vendor == "postgresql":  # committed: Django's commit found nothing left
+        assert connection.connection.info.transaction_status == 0  # idle
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failure_at_the_commit_is_raised_by_the_flush_that_carries_it():
+    task = OutboxTask(kind="huérfano", payload={})
+    orphan = Unit(
+        entity_id=uuid.uuid4(), name="Sin entidad", dir3_code="LA0000009", level="service",
+        valid_from=timezone.localdate(),
+    )  # fmt: skip
+    writes = Writes()
+    writes.insert(task, orphan)
+    reached = []
+    with pytest.raises(IntegrityError), transaction.atomic():
+        writes.flush(commit=True)  # on SQLite the foreign key fails at Django's commit, below
+        reached.append(True)
+    assert reached == ([] if connection.vendor == "postgresql" else [True])
+    assert not OutboxTask.objects.filter(kind="huérfano").exists()
+    assert not Unit.objects.filter(dir3_code="LA0000009").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_statements_that_begin_a_transaction_send_its_begin_with_them():
+    from concejo.audit.services import _LOCK_HEAD
+    from concejo.core.writes import first_rows
+
+    with pytest.raises(KeyError), transaction.atomic():
+        trips, rows = _round_trips(
+            lambda: first_rows(connection, [(_LOCK_HEAD, ["primera"]), ("SELECT 1 + 1", [])])
+        )
+        assert rows == [(0, ""), (2,)]
+        assert trips == (1 if connection.vendor == "postgresql" else 0)
+        if connection.vendor == "postgresql":  # open, and psycopg knows it as its own
+            assert connection.connection.info.transaction_status == 2  # in transaction
+            assert connection.connection.autocommit is False
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM audit_auditchainhead WHERE chain = 'primera'")
+            assert cursor.fetchone() == (1,)
+        raise KeyError("the transaction rolls back")
+    assert not AuditChainHead.objects.filter(chain="primera").exists()
+
+
+def _round_trips(fn):
+    """PostgreSQL's round trips (none elsewhere), and what `fn` returns."""
+    if connection.vendor != "postgresql":
+        return 0, fn()
+    return round_trips(fn)

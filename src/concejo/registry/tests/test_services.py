@@ -1,13 +1,15 @@
 import datetime as dt
 import threading
+import uuid
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from pypdf import PdfReader
 
 from concejo.core.actors import Actor
 from concejo.core.errors import Conflict, PermissionDenied, ValidationFailed
+from concejo.core.tests.roundtrips import round_trips
 from concejo.organization.models import Role
 from concejo.organization.tests.factories import MembershipFactory
 from concejo.people.services import representation_grant
@@ -411,3 +413,44 @@ def test_outgoing_entries_are_not_distributed(clerk, council, registry_setup):
     with pytest.raises(Conflict) as err:
         services.registry_entry_accept(actor=clerk, entry=out)
     assert err.value.code == "not_distributable"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failure_at_the_commit_removes_the_files_and_keeps_nothing(
+    clerk, council, registry_setup, isolated_media
+):
+    """Foreign keys are checked at the COMMIT, after the service's own code: its
+    failure is still the call's failure, and the files written for it go too."""
+    from concejo.registry.models import RegistryMovement
+
+    def dangling(entry, writes):
+        writes.insert(
+            RegistryMovement(entry=entry, action="accepted", to_unit_id=uuid.uuid4(), author="x")
+        )
+
+    with pytest.raises(IntegrityError):
+        file_entry(clerk, council, attachments=[AttachmentInput("a.pdf", PDF)], then=dangling)
+    assert stored_files(isolated_media) == []
+    assert not RegistryEntry.objects.exists()
+    entry = file_entry(clerk, council, attachments=[AttachmentInput("b.pdf", PDF)])
+    assert entry.number == 1  # the number went back with the rollback
+    assert len(stored_files(isolated_media)) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's round trips")
+def test_a_filing_waits_for_postgresql_twice(council, registry_setup, settings):
+    """BEGIN travels with the locks and the number; the rows with the COMMIT."""
+    settings.OUTBOX_MODE = "deferred"  # the receipt is rendered later, by a worker
+    person = PersonFactory(entity=council)
+    system = Actor.system()
+    file_entry(system, council, person=person)  # statements prepared, caches warm
+    trips, entry = round_trips(
+        lambda: file_entry(
+            system, council, person=person, attachments=[AttachmentInput("a.pdf", PDF)]
+        )
+    )
+    assert trips == 2
+    assert entry.number == 2
+    assert RegistryEntry.objects.get(pk=entry.pk).attachments.count() == 1
+    assert not connection.in_atomic_block and connection.connection.autocommit

@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 
 from concejo.audit.services import (
     audit_chain_lock_and_number,
-    audit_queue_into,
+    audit_flush_with,
     audit_record,
     audited_service,
+    service_on_failure,
 )
 from concejo.core.actors import Actor
 from concejo.core.errors import Conflict, ValidationFailed, field_error, require_choice
@@ -267,6 +268,7 @@ def report_create(*, actor: Actor, entity: Entity, data: NewReport, source: str)
         path = default_storage.save(
             f"cleaning/{entity.pk}/{report.pk.hex}.{mime.split('/')[1]}", ContentFile(content)
         )
+        service_on_failure(lambda: default_storage.delete(path))  # also if the commit fails
         writes.insert(
             ReportPhoto(
                 report=report, file=path, mime_type=mime, size=len(content),
@@ -280,13 +282,7 @@ def report_create(*, actor: Actor, entity: Entity, data: NewReport, source: str)
         )
     )  # fmt: skip
     audit_record(actor=actor, action="cleaning.report.create", entity=entity, target=report)
-    audit_queue_into(writes)
-    try:
-        writes.flush()
-    except BaseException:
-        if path is not None:
-            default_storage.delete(path)
-        raise
+    audit_flush_with(writes)
     return report
 
 
