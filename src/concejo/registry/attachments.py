@@ -21,6 +21,7 @@ from concejo.core.errors import ValidationFailed
 from concejo.registry.models import Validity
 
 MAX_ATTACHMENTS = 50
+_VALIDITIES = frozenset(Validity.values)
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def check_attachments(attachments: list[AttachmentInput]) -> list[CheckedAttachm
             errors[field] = _("El anexo necesita un nombre con extensión (p. ej. «plano.pdf»).")
             codes.append("invalid_attachment_name")
             continue
-        if item.validity not in Validity.values:
+        if item.validity not in _VALIDITIES:
             errors[field] = _("Validez no permitida: «%(v)s».") % {"v": item.validity}
             codes.append("invalid_choice")
             continue
@@ -133,12 +134,14 @@ class StoredFiles:
         self.entity_id = entity_id
         self.paths: list[str] = []
         self._pending: list[tuple[str, Future]] = []
+        self._folder: str | None = None
         service_on_failure(self.discard)
 
     def _name(self, attachment: CheckedAttachment) -> str:
         extension = filetypes.extension_of(attachment.name)
-        month = timezone.localdate().strftime("%Y/%m")  # no directory grows without end
-        return f"registry/{self.entity_id}/{month}/{uuid.uuid4().hex}.{extension}"
+        if self._folder is None:  # by month: no directory grows without end
+            self._folder = f"registry/{self.entity_id}/{timezone.localdate():%Y/%m}"
+        return f"{self._folder}/{uuid.uuid4().hex}.{extension}"
 
     def save(self, attachment: CheckedAttachment) -> str:
         path = default_storage.save(self._name(attachment), ContentFile(attachment.content))
