@@ -58,7 +58,8 @@ def test_rows_of_several_tables_and_an_update_are_written_in_one_statement():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_failing_flush_leaves_nothing_behind():
+@pytest.mark.parametrize("commit", [False, True], ids=["later", "with the commit"])
+def test_a_failing_flush_leaves_nothing_behind(commit):
     Entity.objects.create(
         name="Existente", entity_type="foundation", nif="G47000001", dir3_code="LA0000003",
         ine_code="47186",
@@ -69,9 +70,12 @@ def test_a_failing_flush_leaves_nothing_behind():
     writes.insert(task, returning=True)
     writes.insert(clash)
     with pytest.raises(IntegrityError), transaction.atomic():
-        writes.flush()
+        writes.flush(commit=commit)
     assert not OutboxTask.objects.filter(kind="prueba").exists()
     assert not Entity.objects.filter(pk=clash.pk).exists()
+    with transaction.atomic():  # the connection is fine for the next transaction
+        Entity.objects.filter(dir3_code="LA0000003").update(name="Sigue")
+    assert Entity.objects.get(dir3_code="LA0000003").name == "Sigue"
 
 
 @pytest.mark.django_db(transaction=True)
