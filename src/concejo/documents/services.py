@@ -76,34 +76,27 @@ def document_create(
     checked = check_attachments([AttachmentInput(file_name, content)])[0]
     document_id = document_id or uuid.uuid4()
     now = timezone.now()
-    stored = StoredFiles(entity.pk)
-    try:
-        path = stored.save(checked)
-        document = Document.objects.create(
-            id=document_id,
-            entity=entity,
-            eni_identifier=eni_identifier
-            or eni_document_identifier(entity, timezone.localtime(now).year, document_id),
-            title=title[:250],
-            file_name=checked.name,
-            file=path,
-            mime_type=checked.mime_type,
-            size=checked.size,
-            sha256=checked.sha256,
-            organs=organs or [entity.dir3_code],
-            captured_at=captured_at or now,
-            origin=origin,
-            elaboration_state=elaboration_state,
-            origin_document=origin_document.strip(),
-            document_type=document_type,
-            created_by=actor.label,
-        )
-        audit_record(
-            actor=actor, action="documents.document.create", entity=entity, target=document
-        )
-    except BaseException:
-        stored.discard()
-        raise
+    path = StoredFiles(entity.pk).save(checked)  # removed again if this call fails
+    document = Document.objects.create(
+        id=document_id,
+        entity=entity,
+        eni_identifier=eni_identifier
+        or eni_document_identifier(entity, timezone.localtime(now).year, document_id),
+        title=title[:250],
+        file_name=checked.name,
+        file=path,
+        mime_type=checked.mime_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        organs=organs or [entity.dir3_code],
+        captured_at=captured_at or now,
+        origin=origin,
+        elaboration_state=elaboration_state,
+        origin_document=origin_document.strip(),
+        document_type=document_type,
+        created_by=actor.label,
+    )
+    audit_record(actor=actor, action="documents.document.create", entity=entity, target=document)
     return document
 
 
@@ -156,41 +149,33 @@ def document_store_version(
     document: Document,
     file_name: str,
     content: bytes,
-    stored: StoredFiles | None = None,
 ) -> Document:
     """Store `content` as the locked document's next version, keeping the current one.
 
-    Callers hold the row lock and have checked that the change is allowed (an
-    edited draft, or a signature added to the document being signed). A caller
-    that passes its own `stored` discards those files itself if its transaction fails.
+    Callers (services) hold the row lock and have checked that the change is
+    allowed (an edited draft, or a signature added to the document being
+    signed). The new file is removed again if the calling service fails.
     """
     checked = check_attachments([AttachmentInput(file_name, content)])[0]
-    owned = stored is None
-    stored = stored or StoredFiles(document.entity_id)
-    try:
-        path = stored.save(checked)
-        DocumentVersion.objects.create(
-            document=document, version=document.version, file=document.file.name,
-            file_name=document.file_name, sha256=document.sha256, size=document.size,
-            replaced_by=actor.label,
-        )  # fmt: skip
-        document.version += 1
-        document.file = path
-        document.file_name = checked.name
-        document.mime_type = checked.mime_type
-        document.size = checked.size
-        document.sha256 = checked.sha256
-        document.save()
-        from concejo.cases.models import CaseDocument
+    path = StoredFiles(document.entity_id).save(checked)
+    DocumentVersion.objects.create(
+        document=document, version=document.version, file=document.file.name,
+        file_name=document.file_name, sha256=document.sha256, size=document.size,
+        replaced_by=actor.label,
+    )  # fmt: skip
+    document.version += 1
+    document.file = path
+    document.file_name = checked.name
+    document.mime_type = checked.mime_type
+    document.size = checked.size
+    document.sha256 = checked.sha256
+    document.save()
+    from concejo.cases.models import CaseDocument
 
-        # While the case is open its index follows the draft's current version.
-        CaseDocument.objects.filter(document=document, case__index_closed_at__isnull=True).update(
-            sha256=document.sha256
-        )
-    except BaseException:
-        if owned:
-            stored.discard()
-        raise
+    # While the case is open its index follows the draft's current version.
+    CaseDocument.objects.filter(document=document, case__index_closed_at__isnull=True).update(
+        sha256=document.sha256
+    )
     return document
 
 

@@ -125,9 +125,9 @@ class StoredFiles:
     thread and returns the path straight away, so that the file system works
     while the service waits for the database; `wait` (before the transaction
     commits) makes sure every file is written, and `discard` waits for them
-    and removes them all. Made within a service call, the files are discarded
-    if that call fails, at the COMMIT too (`service_on_failure`); elsewhere
-    the caller discards them itself.
+    and removes them all, which happens by itself if the service call that
+    made them fails, at its COMMIT too (`service_on_failure`): so they are
+    made within a service call only.
     """
 
     def __init__(self, entity_id) -> None:
@@ -135,7 +135,10 @@ class StoredFiles:
         self.paths: list[str] = []
         self._pending: list[tuple[str, Future]] = []
         self._folder: str | None = None
-        service_on_failure(self.discard)
+        if not service_on_failure(self.discard):
+            raise RuntimeError(
+                "Files are stored by a service call, which removes them if it fails."
+            )
 
     def _name(self, attachment: CheckedAttachment) -> str:
         extension = filetypes.extension_of(attachment.name)

@@ -17,7 +17,6 @@ from concejo.documents.services import (
 )
 from concejo.organization.models import Entity, Membership
 from concejo.organization.selectors import actor_has_role, require_role
-from concejo.registry.attachments import StoredFiles
 from concejo.signatures.backends import SignerIdentity, signature_backend
 from concejo.signatures.models import (
     DocumentSignature,
@@ -202,65 +201,60 @@ def signature_sign(*, actor: Actor, request: SignatureRequest) -> SignatureReque
     backend = signature_backend()
     identity = signer_identity(actor.user)
     now = timezone.now()
-    stored = StoredFiles(request.entity_id)
-    try:
-        for line in request.documents.select_related("document").order_by("position"):
-            document = (
-                Document.objects.select_for_update(of=("self",)).select_related("entity", "issued")
-                .get(pk=line.document_id)
-            )  # fmt: skip
-            if document.status != DocumentStatus.DRAFT:
-                raise Conflict(
-                    _("«%(t)s» ya es definitivo: no se firma de nuevo.") % {"t": document.title},
-                    code="already_signed",
-                )
-            document_verify(document=document)
-            _ensure_index_open(document)
-            if document.issued is not None:
-                document_rendering_reset(document.issued)  # its CSV shows the new version
-            else:
-                document.issued = document_issue(
-                    entity=request.entity, kind="documents.signed", title=document.title,
-                    source_type=Document._meta.label_lower, source_id=str(document.pk),
-                )  # fmt: skip
-            with document.file.open("rb") as handle:
-                before = handle.read()
-            applied = backend.sign_pdf(
-                entity=request.entity, content=before, signer=identity,
-                reason=_("Firma de «%(t)s»") % {"t": document.title},
-                csv_display=document.issued.display_code,
-            )  # fmt: skip
-            sha_before, version = document.sha256, document.version
-            document_store_version(
-                actor=actor, document=document, file_name=document.file_name,
-                content=applied.content, stored=stored,
-            )  # fmt: skip
-            DocumentSignature.objects.create(
-                document=document, kind=SignatureKind.EMPLOYEE, field_name=applied.field_name,
-                signer_name=identity.name, signer_identifier=identity.identifier,
-                certificate_subject=applied.certificate_subject, backend=backend.name,
-                signed_at=now, version=version, sha256_before=sha_before,
-                sha256_after=document.sha256, step=step,
-            )  # fmt: skip
-        step.status, step.decided_at, step.ip = StepStatus.SIGNED, now, actor.ip
-        step.save(update_fields=["status", "decided_at", "ip"])
-        if not request.steps.exclude(status=StepStatus.SIGNED).exists():
-            request.status, request.completed_at = RequestStatus.SIGNED, now
-            request.save(update_fields=["status", "completed_at", "updated_at"])
-            Document.objects.filter(signature_requests__request=request).update(
-                status=DocumentStatus.FINAL, updated_at=now
+    for line in request.documents.select_related("document").order_by("position"):
+        document = (
+            Document.objects.select_for_update(of=("self",)).select_related("entity", "issued")
+            .get(pk=line.document_id)
+        )  # fmt: skip
+        if document.status != DocumentStatus.DRAFT:
+            raise Conflict(
+                _("«%(t)s» ya es definitivo: no se firma de nuevo.") % {"t": document.title},
+                code="already_signed",
             )
-        _case_event(
-            request, actor, "signed",
-            _("Firmado por %(n)s: «%(s)s»") % {"n": identity.name, "s": request.subject},
+        document_verify(document=document)
+        _ensure_index_open(document)
+        if document.issued is not None:
+            document_rendering_reset(document.issued)  # its CSV shows the new version
+        else:
+            document.issued = document_issue(
+                entity=request.entity, kind="documents.signed", title=document.title,
+                source_type=Document._meta.label_lower, source_id=str(document.pk),
+            )  # fmt: skip
+        with document.file.open("rb") as handle:
+            before = handle.read()
+        applied = backend.sign_pdf(
+            entity=request.entity, content=before, signer=identity,
+            reason=_("Firma de «%(t)s»") % {"t": document.title},
+            csv_display=document.issued.display_code,
         )  # fmt: skip
-        audit_record(
-            actor=actor, action="signatures.request.sign", entity=request.entity, target=request,
-            details={"step": step.order, "complete": request.status == RequestStatus.SIGNED},
+        sha_before, version = document.sha256, document.version
+        document_store_version(
+            actor=actor, document=document, file_name=document.file_name,
+            content=applied.content,
         )  # fmt: skip
-    except BaseException:
-        stored.discard()
-        raise
+        DocumentSignature.objects.create(
+            document=document, kind=SignatureKind.EMPLOYEE, field_name=applied.field_name,
+            signer_name=identity.name, signer_identifier=identity.identifier,
+            certificate_subject=applied.certificate_subject, backend=backend.name,
+            signed_at=now, version=version, sha256_before=sha_before,
+            sha256_after=document.sha256, step=step,
+        )  # fmt: skip
+    step.status, step.decided_at, step.ip = StepStatus.SIGNED, now, actor.ip
+    step.save(update_fields=["status", "decided_at", "ip"])
+    if not request.steps.exclude(status=StepStatus.SIGNED).exists():
+        request.status, request.completed_at = RequestStatus.SIGNED, now
+        request.save(update_fields=["status", "completed_at", "updated_at"])
+        Document.objects.filter(signature_requests__request=request).update(
+            status=DocumentStatus.FINAL, updated_at=now
+        )
+    _case_event(
+        request, actor, "signed",
+        _("Firmado por %(n)s: «%(s)s»") % {"n": identity.name, "s": request.subject},
+    )  # fmt: skip
+    audit_record(
+        actor=actor, action="signatures.request.sign", entity=request.entity, target=request,
+        details={"step": step.order, "complete": request.status == RequestStatus.SIGNED},
+    )  # fmt: skip
     return request
 
 

@@ -291,3 +291,33 @@ def test_a_document_in_a_closed_index_is_not_signed(desk):
     assert err.value.code == "case_closed"
     with pytest.raises(Conflict):
         ask(desk, signers=[desk["second"]], docs=[document])
+
+
+def test_a_failure_on_a_later_document_removes_the_versions_already_stored(
+    desk, settings, monkeypatch
+):
+    import os
+
+    request = ask(desk, signers=[desk["first"]])
+    real = services.signature_backend()
+    signed = []
+
+    class SecondFails:
+        name = real.name
+
+        def sign_pdf(self, **kwargs):
+            if signed:
+                raise ValidationFailed("El servicio de firma no responde.", code="signer_down")
+            signed.append(True)
+            return real.sign_pdf(**kwargs)
+
+    monkeypatch.setattr(services, "signature_backend", SecondFails)
+    media = settings.MEDIA_ROOT
+    before = sorted(os.path.join(d, f) for d, _, fs in os.walk(media) for f in fs)
+    with pytest.raises(ValidationFailed) as err:
+        services.signature_sign(actor=Actor(user=desk["first"]), request=request)
+    assert err.value.code == "signer_down"
+    assert signed == [True]  # the first document's signed version was stored, then removed
+    after = sorted(os.path.join(d, f) for d, _, fs in os.walk(media) for f in fs)
+    assert after == before
+    assert not DocumentSignature.objects.exists()
