@@ -110,11 +110,6 @@ class _Batch:
         for chain, head in moved.items():
             writes.update(AuditChainHead, chain, last_seq=head.last_seq, last_hash=head.last_hash)
 
-    def flush(self) -> None:
-        writes = Writes()
-        self.drain_into(writes)
-        writes.flush()
-
     def wait_with(self, writes: Writes) -> None:
         """Keep `writes` for `finish`; until then the connection runs no other statement."""
         if self.last is not None:
@@ -127,7 +122,8 @@ class _Batch:
             connection.execute_wrappers.remove(_sealed)
 
     def finish(self) -> None:
-        """The outermost call ends: its last writes and audit rows, with the COMMIT if it owns it."""
+        """The outermost call ends (or a row recorded outside any call): its last writes
+        and audit rows, with the COMMIT if the call began the transaction."""
         self.unseal()
         writes, self.last = self.last or Writes(), None
         self.drain_into(writes)
@@ -194,13 +190,6 @@ def audit_chain_lock_and_number(entity, counter: type[models.Model], /, **key) -
     if batch is not None:
         batch.heads[chain] = head
     return rows[0][0]
-
-
-def audit_queue_into(writes: Writes) -> None:
-    """Let the current service's audit rows so far go out with its own `writes`."""
-    batch = _open_batch()
-    if batch is not None:
-        batch.drain_into(writes)
 
 
 def audit_flush_with(writes: Writes) -> None:
@@ -275,7 +264,7 @@ def audit_record(
     with transaction.atomic(savepoint=False):
         alone = _Batch(owner=False)
         alone.pending.append(entry)
-        alone.flush()
+        alone.finish()
     return entry
 
 

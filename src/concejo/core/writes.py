@@ -317,9 +317,10 @@ def one_round_trip(connection, *, commit: bool = False, alone: bool = False):
 
     BEGIN and COMMIT are queued as psycopg queues its own (`_exec_command`),
     its `_autocommit` flag set while the statements are sent so that it adds
-    no BEGIN of its own: both are psycopg's private names, so where they are
-    missing psycopg sends BEGIN and COMMIT as usual (tests count the round
-    trips of a registry filing, and fail if they grow).
+    no BEGIN of its own. Both are psycopg's private names: where they are
+    missing psycopg sends BEGIN as usual, and the COMMIT is an ordinary
+    statement of the pipeline (tests count the round trips of a registry
+    filing, and fail if they grow).
     """
     connection = own_wrapper(connection)
     if connection.vendor != "postgresql":

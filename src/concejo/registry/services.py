@@ -210,7 +210,8 @@ def registry_entry_create(
     stored = StoredFiles(entity.pk)  # its files go again if this call's rows do not commit
     paths = [stored.save_soon(a) for a in checked]  # written while the database works
     entry_id = uuid.uuid4()
-    # Two round trips in all: BEGIN with the locks and the number; the rows with the COMMIT.
+    # Begun here, the transaction costs two round trips: BEGIN with the locks and the
+    # number, then the rows with the COMMIT (ADR 0033).
     key = {"entity": entity, "direction": direction}
     zone = timezone.get_current_timezone()
     year = timezone.localtime(filed_at or timezone.now(), zone).year
