@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from concejo.audit.models import GLOBAL_CHAIN, AuditChainHead, AuditEntry, Outco
 from concejo.core.actors import Actor
 from concejo.core.counters import counter_statement, next_number
 from concejo.core.errors import ApplicationError
-from concejo.core.writes import Writes, first_rows
+from concejo.core.writes import Writes, first_rows_later
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ class _Batch:
 
     def head(self, chain: str) -> AuditChainHead:
         if chain not in self.heads:
-            self.heads[chain], _ = _locked_head(chain)
+            self.heads[chain] = _locked_head(chain)
         return self.heads[chain]
 
     def enter(self, inline: bool) -> tuple[int, int, dict[str, tuple[int, str]]]:
@@ -145,13 +146,32 @@ _LOCK_HEAD = (
 )
 
 
-def _locked_head(chain: str, *then: tuple[str, list]) -> tuple[AuditChainHead, list]:
-    """The chain's head, locked, and the first rows of the statements `then` run after it."""
-    rows = first_rows(connection, [(_LOCK_HEAD, [chain]), *then])
-    head = AuditChainHead.from_db(
-        connection.alias, ["chain", "last_seq", "last_hash"], [chain, *rows[0]]
-    )
-    return head, rows[1:]
+def _locked_head(chain: str) -> AuditChainHead:
+    """The chain's head, locked."""
+    with _lock_head_later(chain) as head:
+        return head()[0]
+
+
+@contextlib.contextmanager
+def _lock_head_later(chain: str, *then: tuple[str, list]):
+    """Lock the chain's head, then run the statements `then`; all are sent on entering.
+
+    The block gets a function that waits for them and returns the head and the
+    first rows of `then` (see `first_rows_later`).
+    """
+    with first_rows_later(connection, [(_LOCK_HEAD, [chain]), *then]) as rows:
+        got: list[tuple[AuditChainHead, list]] = []
+
+        def head() -> tuple[AuditChainHead, list]:
+            if not got:
+                first, *others = rows()
+                fields = ["chain", "last_seq", "last_hash"]
+                got.append(
+                    (AuditChainHead.from_db(connection.alias, fields, [chain, *first]), others)
+                )
+            return got[0]
+
+        yield head
 
 
 _BATCH: ContextVar[_Batch | None] = ContextVar("audit_batch", default=None)
@@ -182,14 +202,33 @@ def audit_chain_lock_and_number(entity, counter: type[models.Model], /, **key) -
 
     The same order as `audit_chain_lock` then `next_number`, in one round trip.
     """
+    with audit_chain_lock_and_number_later(entity, counter, **key) as number:
+        return number()
+
+
+@contextlib.contextmanager
+def audit_chain_lock_and_number_later(entity, counter: type[models.Model], /, **key):
+    """As `audit_chain_lock_and_number`, while the caller builds its rows.
+
+    The statements are sent on entering; the block gets `number()`, which waits
+    for them (the locks held) and returns the number. Until then the caller
+    does not use the database (`first_rows_later`).
+    """
     chain = chain_key(entity)
     batch = _open_batch()
     if batch is not None and chain in batch.heads:  # locked earlier in this service call
-        return next_number(counter, **key)
-    head, rows = _locked_head(chain, counter_statement(counter, **key))
-    if batch is not None:
-        batch.heads[chain] = head
-    return rows[0][0]
+        taken = next_number(counter, **key)
+        yield lambda: taken
+        return
+    with _lock_head_later(chain, counter_statement(counter, **key)) as locked:
+
+        def number() -> int:
+            head, rows = locked()
+            if batch is not None:
+                batch.heads[chain] = head
+            return rows[0][0]
+
+        yield number
 
 
 def audit_flush_with(writes: Writes) -> None:

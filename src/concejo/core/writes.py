@@ -284,20 +284,46 @@ def first_rows(connection, statements: list[tuple[str, list]]) -> list[tuple | N
     a number) cost one wait for the server instead of one each. Elsewhere they
     run one after another.
     """
+    with first_rows_later(connection, statements) as rows:
+        return rows()
+
+
+@contextlib.contextmanager
+def first_rows_later(connection, statements: list[tuple[str, list]]):
+    """As `first_rows`, but the caller works while the server runs the statements.
+
+    The statements are sent on entering; the block gets `rows()`, which waits
+    for them and returns each one's first row. Between the two the caller
+    builds what needs no answer from the server (its rows, codes, JSON): on
+    PostgreSQL the server takes the locks and numbers meanwhile, so the wait
+    costs little or nothing. Until `rows()` the caller does not use the
+    connection (it would still work, but in the same pipeline, one round trip
+    per statement). Elsewhere the statements run on entering.
+    """
     connection = own_wrapper(connection)
     if connection.vendor != "postgresql":
-        rows = []
         with connection.cursor() as cursor:
+            done = []
             for sql, params in statements:
                 cursor.execute(sql, params)
-                rows.append(cursor.fetchone())
-        return rows
+                done.append(cursor.fetchone())
+        yield lambda: done
+        return
     cursors = [prepared_cursor(connection) for _ in statements]
+    got: list[list[tuple | None]] = []
     try:
-        with one_round_trip(connection):
+        with contextlib.ExitStack() as pipeline:
+            pipeline.enter_context(one_round_trip(connection))
             for cursor, (sql, params) in zip(cursors, statements, strict=True):
                 cursor.execute(sql, params)
-        return [cursor.fetchone() for cursor in cursors]
+
+            def rows() -> list[tuple | None]:
+                if not got:
+                    pipeline.close()  # the pipeline ends: its results arrive
+                    got.append([cursor.fetchone() for cursor in cursors])
+                return got[0]
+
+            yield rows
     finally:
         for cursor in cursors:
             cursor.close()

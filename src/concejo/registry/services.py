@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from concejo.audit.services import (
-    audit_chain_lock_and_number,
+    audit_chain_lock_and_number_later,
     audit_flush_with,
     audit_record,
     audited_service,
@@ -211,11 +211,62 @@ def registry_entry_create(
     paths = [stored.save_soon(a) for a in checked]  # written while the database works
     entry_id = uuid.uuid4()
     # Begun here, the transaction costs two round trips: BEGIN with the locks and the
-    # number, then the rows with the COMMIT (ADR 0033).
+    # number, then the rows with the COMMIT (ADR 0033). The rows are built while the
+    # server takes the locks and the number; what depends on them is set after.
     key = {"entity": entity, "direction": direction}
     zone = timezone.get_current_timezone()
     year = timezone.localtime(filed_at or timezone.now(), zone).year
-    number = audit_chain_lock_and_number(entity, RegistryCounter, **key, year=year)
+    writes = Writes()
+    with audit_chain_lock_and_number_later(entity, RegistryCounter, **key, year=year) as taken:
+        receipt = document_issue(
+            entity=entity,
+            kind=RECEIPT_KIND,
+            title="",  # with the code, below
+            source_type=RegistryEntry._meta.label_lower,
+            source_id=str(entry_id),
+            writes=writes,
+        )
+        entry = RegistryEntry(
+            id=entry_id,
+            receipt=receipt,
+            entity=entity,
+            direction=direction,
+            subject=subject,
+            summary=summary.strip(),
+            expone=expone.strip(),
+            solicita=solicita.strip(),
+            channel=channel,
+            office=office,
+            origin_code=origin_code.strip(),
+            origin_name=origin_name.strip(),
+            destination_unit=destination_unit if direction == Direction.IN else None,
+            destination_code=destination_code.strip(),
+            destination_name=destination_name.strip(),
+            procedure=procedure,
+            procedure_version=version,
+            representative=representative,
+            form_data=form_data or {},
+            registered_by=actor.label,
+            current_unit=destination_unit if direction == Direction.IN else None,
+            search_text=normalise(" ".join([subject, summary, expone, solicita])),
+        )
+        parties = [
+            RegistryInterested(
+                entry=entry,
+                person=person,
+                position=i,
+                role=InterestedRole.APPLICANT if i == 1 else InterestedRole.INTERESTED,
+            )
+            for i, person in enumerate(interested, 1)
+        ]
+        files = [
+            RegistryAttachment(
+                entry=entry, position=i, name=a.name, size=a.size, mime_type=a.mime_type,
+                sha256=a.sha256, validity=a.validity, file=path,
+            )
+            for i, (a, path) in enumerate(zip(checked, paths, strict=True), 1)
+        ]  # fmt: skip
+        number = taken()
     # The entity's writers are serialised from here on, so the filing time
     # is taken in the same order as the numbers (art. 16: order of arrival).
     filed_at = filed_at or timezone.now()
@@ -223,62 +274,11 @@ def registry_entry_create(
         give_back_number(RegistryCounter, **key, year=year)
         year = timezone.localtime(filed_at, zone).year
         number = next_number(RegistryCounter, **key, year=year)
-    effective_at = filing_effective_time(filed_at=filed_at, calendar=calendar)
     code = registry_code(direction, year, number)
-    writes = Writes()
-    receipt = document_issue(
-        entity=entity,
-        kind=RECEIPT_KIND,
-        title=_("Justificante de registro %(code)s") % {"code": code},
-        source_type=RegistryEntry._meta.label_lower,
-        source_id=str(entry_id),
-        writes=writes,
-    )
-    entry = RegistryEntry(
-        id=entry_id,
-        receipt=receipt,
-        entity=entity,
-        direction=direction,
-        year=year,
-        number=number,
-        registry_code=code,
-        filed_at=filed_at,
-        effective_at=effective_at,
-        subject=subject,
-        summary=summary.strip(),
-        expone=expone.strip(),
-        solicita=solicita.strip(),
-        channel=channel,
-        office=office,
-        origin_code=origin_code.strip(),
-        origin_name=origin_name.strip(),
-        destination_unit=destination_unit if direction == Direction.IN else None,
-        destination_code=destination_code.strip(),
-        destination_name=destination_name.strip(),
-        procedure=procedure,
-        procedure_version=version,
-        representative=representative,
-        form_data=form_data or {},
-        registered_by=actor.label,
-        current_unit=destination_unit if direction == Direction.IN else None,
-        search_text=normalise(" ".join([subject, summary, expone, solicita])),
-    )
-    parties = [
-        RegistryInterested(
-            entry=entry,
-            person=person,
-            position=i,
-            role=InterestedRole.APPLICANT if i == 1 else InterestedRole.INTERESTED,
-        )
-        for i, person in enumerate(interested, 1)
-    ]
-    files = [
-        RegistryAttachment(
-            entry=entry, position=i, name=a.name, size=a.size, mime_type=a.mime_type,
-            sha256=a.sha256, validity=a.validity, file=path,
-        )
-        for i, (a, path) in enumerate(zip(checked, paths, strict=True), 1)
-    ]  # fmt: skip
+    receipt.title = _("Justificante de registro %(code)s") % {"code": code}
+    entry.year, entry.number, entry.registry_code = year, number, code
+    entry.filed_at = filed_at
+    entry.effective_at = filing_effective_time(filed_at=filed_at, calendar=calendar)
     writes.insert(entry)
     writes.insert(*parties)
     writes.insert(*files)

@@ -1,6 +1,7 @@
 """A service's rows written together: one statement on PostgreSQL, the same rows everywhere."""
 
 import datetime as dt
+import threading
 import uuid
 import zoneinfo
 
@@ -285,6 +286,64 @@ def test_statements_that_begin_a_transaction_send_its_begin_with_them():
             assert cursor.fetchone() == (1,)
         raise KeyError("the transaction rolls back")
     assert not AuditChainHead.objects.filter(chain="primera").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_caller_goes_on_while_the_server_waits_for_a_lock():
+    """`first_rows_later` sends its statements and returns: the caller builds its rows
+    while the server waits for the lock (and the transaction's BEGIN went with them)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the statements run on entering where there is no round trip to save")
+    import psycopg
+
+    from concejo.audit.services import _LOCK_HEAD
+    from concejo.core.writes import first_rows_later
+
+    AuditChainHead.objects.create(chain="ocupada", last_seq=7, last_hash="b" * 64)
+    params = connection.get_connection_params()
+    holder = psycopg.connect(**{**params, "prepare_threshold": None})
+    holder.execute("SELECT 1 FROM audit_auditchainhead WHERE chain = 'ocupada' FOR UPDATE")
+    entered = threading.Event()
+    went_on = []
+
+    def release() -> None:  # the lock is let go once the caller has gone on (or after 10 s)
+        went_on.append(entered.wait(timeout=10))
+        holder.commit()
+
+    releaser = threading.Thread(target=release)
+    releaser.start()
+    try:
+        with transaction.atomic():
+            with first_rows_later(connection, [(_LOCK_HEAD, ["ocupada"])]) as rows:
+                entered.set()  # reached while the other transaction still holds the row
+                assert rows() == [(7, "b" * 64)]
+            assert connection.connection.info.transaction_status == 2  # in transaction
+    finally:
+        releaser.join(timeout=20)
+        holder.close()
+    assert went_on == [True]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("waited", [False, True])
+def test_a_failure_while_the_statements_run_ends_them_and_rolls_back(waited):
+    from concejo.audit.services import _LOCK_HEAD
+    from concejo.core.writes import first_rows_later
+
+    statements = [(_LOCK_HEAD, ["a medias"])]
+    with (
+        pytest.raises(KeyError),
+        transaction.atomic(),
+        first_rows_later(connection, statements) as rows,
+    ):
+        if waited:
+            assert rows() == [(0, "")]
+        raise KeyError("the caller fails while building its rows")
+    assert not AuditChainHead.objects.filter(chain="a medias").exists()
+    if connection.vendor == "postgresql":  # out of the pipeline, the connection as before
+        assert connection.connection.pgconn.pipeline_status == 0
+        assert connection.connection.info.transaction_status == 0
+    assert AuditChainHead.objects.count() == 0
 
 
 def _round_trips(fn):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from concejo.audit.services import (
-    audit_chain_lock_and_number,
+    audit_chain_lock_and_number_later,
     audit_flush_with,
     audit_record,
     audited_service,
@@ -251,30 +251,34 @@ def report_create(*, actor: Actor, entity: Entity, data: NewReport, source: str)
     year = timezone.localtime(now).year
     due_at = sla_due(category, now)
     # The whole service is one transaction (audited_service); its rows go out together.
-    number = audit_chain_lock_and_number(entity, ReportCounter, entity=entity, year=year)
+    # They are built, and the photo stored, while the server takes the locks and the number.
     writes = Writes()
-    report = Report(
-        entity=entity, tracking_number=f"AV-{year}-{number:06d}", token=secrets.token_hex(16),
-        category=category, latitude=lat, longitude=lon, address=address[:250],
-        street_address=street, district=district, description=description, attributes=attributes,
-        media_url=(data.media_url or "")[:500], reporter_user=data.reporter_user,
-        email=data.email, first_name=data.first_name[:100], last_name=data.last_name[:150],
-        phone=data.phone[:20], source=source[:100], unit=unit, crew=crew, due_at=due_at,
-    )  # fmt: skip
-    writes.insert(report)
-    path = None
-    if photo is not None:
-        content, mime = photo
-        path = default_storage.save(
-            f"cleaning/{entity.pk}/{report.pk.hex}.{mime.split('/')[1]}", ContentFile(content)
-        )
-        service_on_failure(lambda: default_storage.delete(path))  # also if the commit fails
-        writes.insert(
-            ReportPhoto(
-                report=report, file=path, mime_type=mime, size=len(content),
-                sha256=hashlib.sha256(content).hexdigest(),
-            )
+    with audit_chain_lock_and_number_later(
+        entity, ReportCounter, entity=entity, year=year
+    ) as taken:
+        report = Report(
+            entity=entity, token=secrets.token_hex(16),
+            category=category, latitude=lat, longitude=lon, address=address[:250],
+            street_address=street, district=district, description=description,
+            attributes=attributes,
+            media_url=(data.media_url or "")[:500], reporter_user=data.reporter_user,
+            email=data.email, first_name=data.first_name[:100], last_name=data.last_name[:150],
+            phone=data.phone[:20], source=source[:100], unit=unit, crew=crew, due_at=due_at,
         )  # fmt: skip
+        writes.insert(report)
+        if photo is not None:
+            content, mime = photo
+            path = default_storage.save(
+                f"cleaning/{entity.pk}/{report.pk.hex}.{mime.split('/')[1]}", ContentFile(content)
+            )
+            service_on_failure(lambda: default_storage.delete(path))  # also if the commit fails
+            writes.insert(
+                ReportPhoto(
+                    report=report, file=path, mime_type=mime, size=len(content),
+                    sha256=hashlib.sha256(content).hexdigest(),
+                )
+            )  # fmt: skip
+        report.tracking_number = f"AV-{year}-{taken():06d}"
     writes.insert(
         ReportUpdate(
             report=report, public=True, to_status=S.SUBMITTED, author=actor.label,
