@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
 import uuid
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -121,19 +118,14 @@ def check_attachments(attachments: list[AttachmentInput]) -> list[CheckedAttachm
 class StoredFiles:
     """Files written for one entry; removed again if the entry is not created.
 
-    `save` writes a file at once. `save_soon` hands the write to a background
-    thread and returns the path straight away, so that the file system works
-    while the service waits for the database; `wait` (before the transaction
-    commits) makes sure every file is written, and `discard` waits for them
-    and removes them all, which happens by itself if the service call that
-    made them fails, at its COMMIT too (`service_on_failure`): so they are
-    made within a service call only.
+    `discard` removes them all, which happens by itself if the service call
+    that made them fails, at its COMMIT too (`service_on_failure`): so they
+    are made within a service call only.
     """
 
     def __init__(self, entity_id) -> None:
         self.entity_id = entity_id
         self.paths: list[str] = []
-        self._pending: list[tuple[str, Future]] = []
         self._folder: str | None = None
         if not service_on_failure(self.discard):
             raise RuntimeError(
@@ -147,46 +139,11 @@ class StoredFiles:
         return f"{self._folder}/{uuid.uuid4().hex}.{extension}"
 
     def save(self, attachment: CheckedAttachment) -> str:
-        path = default_storage.save(self._name(attachment), ContentFile(attachment.content))
-        self.paths.append(path)
-        return path
-
-    def save_soon(self, attachment: CheckedAttachment) -> str:
-        name = self._name(attachment)
-        future = _writer().submit(default_storage.save, name, ContentFile(attachment.content))
-        self._pending.append((name, future))
-        return name
-
-    def wait(self) -> None:
-        """Every file `save_soon` took is written under its name (or this raises)."""
-        pending, self._pending = self._pending, []
-        failure = None
-        for name, future in pending:
-            try:
-                self.paths.append(future.result())
-            except Exception as exc:  # the first failure is raised below
-                failure = failure or exc
-            else:
-                if self.paths[-1] != name:  # the storage chose another name: not ours to keep
-                    failure = failure or RuntimeError(f"{name} was stored as {self.paths[-1]}")
-        if failure is not None:
-            raise failure
+        self.paths.append(self._name(attachment))  # a file written only in part goes too
+        self.paths[-1] = default_storage.save(self.paths[-1], ContentFile(attachment.content))
+        return self.paths[-1]
 
     def discard(self) -> None:
-        with contextlib.suppress(Exception):  # whatever was written is removed below
-            self.wait()
         for path in self.paths:
             default_storage.delete(path)
         self.paths.clear()
-
-
-_WRITERS: dict[int, ThreadPoolExecutor] = {}
-
-
-def _writer() -> ThreadPoolExecutor:
-    """This process's file-writing threads (a forked worker starts its own)."""
-    pid = os.getpid()
-    if pid not in _WRITERS:
-        _WRITERS.clear()
-        _WRITERS[pid] = ThreadPoolExecutor(max_workers=4, thread_name_prefix="concejo-files")
-    return _WRITERS[pid]

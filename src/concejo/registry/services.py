@@ -32,7 +32,12 @@ from concejo.people.selectors import representation_valid
 from concejo.people.services import person_find_or_create
 from concejo.procedures.form_errors import form_errors
 from concejo.procedures.models import Procedure, ProcedureVersion, VersionStatus
-from concejo.registry.attachments import AttachmentInput, StoredFiles, check_attachments
+from concejo.registry.attachments import (
+    AttachmentInput,
+    CheckedAttachment,
+    StoredFiles,
+    check_attachments,
+)
 from concejo.registry.models import (
     Channel,
     Direction,
@@ -208,7 +213,9 @@ def registry_entry_create(
     applicant = interested[0]
     calendar = calendar_for(entity, residence_ine=applicant.municipality_ine or None, strict=False)
     stored = StoredFiles(entity.pk)  # its files go again if this call's rows do not commit
-    paths = [stored.save_soon(a) for a in checked]  # written while the database works
+    # Small files are written while the server takes the locks and the number (below);
+    # bigger ones first, so that the entity's numbering is not held while they are.
+    paths = [stored.save(a) for a in checked] if _written_first(checked) else None
     entry_id = uuid.uuid4()
     # Begun here, the transaction costs two round trips: BEGIN with the locks and the
     # number, then the rows with the COMMIT (ADR 0033). The rows are built while the
@@ -218,6 +225,8 @@ def registry_entry_create(
     year = timezone.localtime(filed_at or timezone.now(), zone).year
     writes = Writes()
     with audit_chain_lock_and_number_later(entity, RegistryCounter, **key, year=year) as taken:
+        if paths is None:
+            paths = [stored.save(a) for a in checked]
         receipt = document_issue(
             entity=entity,
             kind=RECEIPT_KIND,
@@ -299,11 +308,19 @@ def registry_entry_create(
     )
     if then is not None:
         then(entry, writes)
-    stored.wait()  # every file on disk before the entry can commit
     rows_known(entry, "interested", parties)  # the caller may show them: no query to read back
     rows_known(entry, "attachments", files)
     audit_flush_with(writes)  # with the COMMIT, when this call began the transaction
     return entry
+
+
+# At most this many bytes of an entry's attachments are written while the server takes
+# its number (a fraction of a millisecond into the page cache); more are written first.
+WRITTEN_WHILE_NUMBERING = 512 * 1024
+
+
+def _written_first(checked: list[CheckedAttachment]) -> bool:
+    return sum(a.size for a in checked) > WRITTEN_WHILE_NUMBERING
 
 
 def _party(actor: Actor, entity: Entity, data: dict[str, Any], field: str) -> Person:

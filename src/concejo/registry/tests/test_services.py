@@ -99,11 +99,12 @@ def test_a_failure_after_files_were_written_removes_them(
     assert not RegistryEntry.objects.exists()
 
 
+@pytest.mark.parametrize("padding", [0, services.WRITTEN_WHILE_NUMBERING])
 def test_a_file_the_storage_cannot_write_fails_the_entry_and_leaves_nothing(
-    clerk, council, registry_setup, isolated_media
+    clerk, council, registry_setup, isolated_media, padding
 ):
-    # The files are written in the background while the database works: the
-    # entry waits for them, and one that cannot be written fails it all.
+    # Written while the server takes the number, or before it for big files:
+    # one that cannot be written fails the entry, and gives its number back.
     file_entry(clerk, council)
     month = dt.datetime.now(MADRID).strftime("%Y/%m")
     blocked = isolated_media / "registry" / str(council.pk) / month
@@ -112,7 +113,7 @@ def test_a_file_the_storage_cannot_write_fails_the_entry_and_leaves_nothing(
     with pytest.raises(OSError):
         file_entry(
             clerk, council,
-            attachments=[AttachmentInput("a.pdf", PDF), AttachmentInput("b.png", PNG)],
+            attachments=[AttachmentInput("a.pdf", PDF + b"%" * padding), AttachmentInput("b.png", PNG)],
         )  # fmt: skip
     assert RegistryEntry.objects.count() == 1
     assert not RegistryAttachment.objects.exists()
@@ -415,9 +416,31 @@ def test_outgoing_entries_are_not_distributed(clerk, council, registry_setup):
     assert err.value.code == "not_distributable"
 
 
+# Small files are written while the server takes the number; big ones before the locks.
+SIZES = pytest.mark.parametrize(
+    "padding", [0, services.WRITTEN_WHILE_NUMBERING], ids=["while-numbering", "first"]
+)
+
+
+@SIZES
+def test_the_files_are_stored_with_their_content_under_the_rows_names(
+    clerk, council, registry_setup, isolated_media, padding
+):
+    contents = [PDF + b"%" * padding, PNG]
+    entry = file_entry(
+        clerk, council,
+        attachments=[AttachmentInput("a.pdf", contents[0]), AttachmentInput("b.png", contents[1])],
+    )  # fmt: skip
+    rows = RegistryAttachment.objects.filter(entry=entry).order_by("position")
+    assert [(isolated_media / row.file.name).read_bytes() for row in rows] == contents
+    assert [row.size for row in rows] == [len(c) for c in contents]
+    assert len(stored_files(isolated_media)) == 2
+
+
+@SIZES
 @pytest.mark.django_db(transaction=True)
 def test_a_failure_at_the_commit_removes_the_files_and_keeps_nothing(
-    clerk, council, registry_setup, isolated_media
+    clerk, council, registry_setup, isolated_media, padding
 ):
     """Foreign keys are checked at the COMMIT, after the service's own code: its
     failure is still the call's failure, and the files written for it go too."""
@@ -428,8 +451,9 @@ def test_a_failure_at_the_commit_removes_the_files_and_keeps_nothing(
             RegistryMovement(entry=entry, action="accepted", to_unit_id=uuid.uuid4(), author="x")
         )
 
+    attachments = [AttachmentInput("a.pdf", PDF + b"%" * padding)]
     with pytest.raises(IntegrityError):
-        file_entry(clerk, council, attachments=[AttachmentInput("a.pdf", PDF)], then=dangling)
+        file_entry(clerk, council, attachments=attachments, then=dangling)
     assert stored_files(isolated_media) == []
     assert not RegistryEntry.objects.exists()
     entry = file_entry(clerk, council, attachments=[AttachmentInput("b.pdf", PDF)])
