@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import ipaddress
 import json
+import time
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -34,10 +36,11 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.utils.connection import ConnectionProxy
 
-try:  # the wrappers Django's JSONField prepares values in, on PostgreSQL
+try:  # psycopg, on PostgreSQL (and the wrappers Django's JSONField prepares values in)
+    from psycopg import ClientCursor, RawCursor, generators
     from psycopg import Cursor as PreparingCursor
-    from psycopg import RawCursor
-    from psycopg.pq import TransactionStatus
+    from psycopg.errors import error_from_result
+    from psycopg.pq import ExecStatus, Format, TransactionStatus
     from psycopg.types.json import Json, Jsonb
 
     JSON_WRAPPERS: tuple[type, ...] = (Json, Jsonb)
@@ -292,13 +295,21 @@ def first_rows(connection, statements: list[tuple[str, list]]) -> list[tuple | N
 def first_rows_later(connection, statements: list[tuple[str, list]]):
     """As `first_rows`, but the caller works while the server runs the statements.
 
-    The statements are sent on entering; the block gets `rows()`, which waits
-    for them and returns each one's first row. Between the two the caller
-    builds what needs no answer from the server (its rows, codes, JSON): on
-    PostgreSQL the server takes the locks and numbers meanwhile, so the wait
-    costs little or nothing. Until `rows()` the caller does not use the
-    connection (it would still work, but in the same pipeline, one round trip
-    per statement). Elsewhere the statements run on entering.
+    The statements are sent on entering; the block gets `rows()`, which returns
+    each one's first row (None for one that returns none). Between the two the
+    caller builds what needs no answer from the server (its rows, codes, JSON)
+    and must not use the connection. A failure in the block still reads the
+    answers, so that the connection is free for the rollback. Elsewhere than
+    on PostgreSQL the statements run on entering.
+
+    On PostgreSQL they go as one simple query, their values merged in by the
+    driver, with the transaction's BEGIN when it starts here: the server runs
+    them and sends every answer at once, unasked, so that by the time the
+    caller wants them they have usually arrived and `rows()` does not wait.
+    (A pipeline would hold its answers until the client's Sync: one more
+    round trip.) They are neither prepared nor parsed once per connection; the
+    server does that while the caller builds. Django's execute wrappers see
+    them as one statement, and its query log when it keeps one.
     """
     connection = own_wrapper(connection)
     if connection.vendor != "postgresql":
@@ -309,24 +320,66 @@ def first_rows_later(connection, statements: list[tuple[str, list]]):
                 done.append(cursor.fetchone())
         yield lambda: done
         return
-    cursors = [prepared_cursor(connection) for _ in statements]
-    got: list[list[tuple | None]] = []
+    sent = _Sent(connection, statements)
     try:
-        with contextlib.ExitStack() as pipeline:
-            pipeline.enter_context(one_round_trip(connection))
-            for cursor, (sql, params) in zip(cursors, statements, strict=True):
-                cursor.execute(sql, params)
-
-            def rows() -> list[tuple | None]:
-                if not got:
-                    pipeline.close()  # the pipeline ends: its results arrive
-                    got.append([cursor.fetchone() for cursor in cursors])
-                return got[0]
-
-            yield rows
+        yield sent.rows
     finally:
-        for cursor in cursors:
-            cursor.close()
+        if sent.answers is None:  # the caller failed before reading them
+            with contextlib.suppress(Exception):
+                sent.rows()
+
+
+class _Sent:
+    """Statements sent to PostgreSQL as one simple query, their answers read when wanted."""
+
+    def __init__(self, connection, statements: list[tuple[str, list]]) -> None:
+        connection.ensure_connection()
+        raw = connection.connection
+        self.connection, self.raw, self.answers = connection, raw, None
+        merge = ClientCursor(raw).mogrify
+        text = "; ".join(merge(sql, params) for sql, params in statements)
+        self.begun = not raw.autocommit and raw.info.transaction_status == TransactionStatus.IDLE
+        if self.begun and _plain_begin(raw):
+            text = "BEGIN; " + text
+        elif self.begun:  # psycopg begins, with the connection's options (one round trip)
+            self.begun = False
+            raw.execute("SELECT 1")
+
+        def send(sql, params, many, context):
+            with connection.wrap_database_errors:
+                raw.pgconn.send_query(sql.encode(raw.info.encoding))
+                raw.wait(generators.send(raw.pgconn))
+
+        execute = send
+        for wrapper in reversed(connection.execute_wrappers):
+            execute = functools.partial(wrapper, execute)
+        began = time.monotonic()
+        execute(text, None, False, {"connection": connection, "cursor": None})
+        if connection.queries_logged:
+            connection.queries_log.append({"sql": text, "time": f"{time.monotonic() - began:.3f}"})
+
+    def rows(self) -> list[tuple | None]:
+        if self.answers is None:
+            raw = self.raw
+            with self.connection.wrap_database_errors:
+                results = raw.wait(generators.fetch_many(raw.pgconn))
+                self.answers = []
+                for result in results[1:] if self.begun else results:
+                    if result.status == ExecStatus.FATAL_ERROR:
+                        raise error_from_result(result, encoding=raw.info.encoding)
+                    first = result.status == ExecStatus.TUPLES_OK and result.ntuples
+                    self.answers.append(_first_row(raw, result) if first else None)
+        return self.answers
+
+
+def _first_row(raw, result) -> tuple:
+    """A result's first row, its values loaded as psycopg loads them (text format)."""
+    values = []
+    for column in range(result.nfields):
+        data, oid = result.get_value(0, column), result.ftype(column)
+        loader = raw.adapters.get_loader(oid, Format.TEXT)
+        values.append(None if data is None else loader(oid, raw).load(data))
+    return tuple(values)
 
 
 @contextlib.contextmanager
@@ -376,16 +429,20 @@ def one_round_trip(connection, *, commit: bool = False, alone: bool = False):
 
 
 def _begins_here(raw) -> bool:
-    """The connection's transaction has yet to begin, and a plain BEGIN is what psycopg would send."""
+    """The connection's transaction has yet to begin, and a plain BEGIN is what psycopg
+    would send, as it queues its own (its private names)."""
     return (
         not raw.autocommit
         and raw.info.transaction_status == TransactionStatus.IDLE
-        and raw.isolation_level is None
-        and raw.read_only is None
-        and raw.deferrable is None
+        and _plain_begin(raw)
         and isinstance(getattr(raw, "_autocommit", None), bool)
         and hasattr(raw, "_exec_command")
     )
+
+
+def _plain_begin(raw) -> bool:
+    """psycopg begins this connection's transactions with a plain BEGIN (no options)."""
+    return raw.isolation_level is None and raw.read_only is None and raw.deferrable is None
 
 
 def _record_source(

@@ -346,6 +346,69 @@ def test_a_failure_while_the_statements_run_ends_them_and_rolls_back(waited):
     assert AuditChainHead.objects.count() == 0
 
 
+@pytest.mark.django_db(transaction=True)
+def test_statements_sent_early_begin_with_the_connections_own_options():
+    """A connection with an isolation level begins as psycopg would (BEGIN ISOLATION LEVEL)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's transaction options")
+    from psycopg import IsolationLevel
+
+    from concejo.core.writes import first_rows
+
+    connection.ensure_connection()
+    raw = connection.connection
+    raw.isolation_level = IsolationLevel.SERIALIZABLE
+    try:
+        with transaction.atomic():
+            rows = first_rows(connection, [("SHOW transaction_isolation", []), ("SELECT 2", [])])
+            assert rows == [("serializable",), (2,)]
+    finally:
+        raw.isolation_level = None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_that_fails_is_raised_as_djangos_error_and_the_rest_do_not_run():
+    from concejo.audit.services import _LOCK_HEAD
+    from concejo.core.writes import first_rows
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        first_rows(
+            connection,
+            [
+                ("INSERT INTO audit_auditchainhead (chain, last_seq, last_hash) "
+                 "VALUES ('doble', 0, '') RETURNING last_seq", []),
+                ("INSERT INTO audit_auditchainhead (chain, last_seq, last_hash) "
+                 "VALUES ('doble', 0, '') RETURNING last_seq", []),
+                (_LOCK_HEAD, ["tras el error"]),
+            ],
+        )  # fmt: skip
+    assert AuditChainHead.objects.count() == 0
+    assert first_rows(connection, [("SELECT 3", [])]) == [(3,)]  # the connection still works
+
+
+@pytest.mark.django_db(transaction=True)
+def test_statements_sent_early_pass_through_djangos_execute_wrappers():
+    from concejo.core.writes import first_rows_later
+
+    seen = []
+
+    def watch(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    statements = [("SELECT 1", []), ("SELECT 'dos'", [])]
+    with (
+        connection.execute_wrapper(watch),
+        transaction.atomic(),
+        first_rows_later(connection, statements) as rows,
+    ):
+        assert rows() == [(1,), ("dos",)]
+    if connection.vendor == "postgresql":  # one text, with its BEGIN
+        assert seen == ["BEGIN; SELECT 1; SELECT 'dos'"]
+    else:
+        assert seen[-2:] == ["SELECT 1", "SELECT 'dos'"]
+
+
 def _round_trips(fn):
     """PostgreSQL's round trips (none elsewhere), and what `fn` returns."""
     if connection.vendor != "postgresql":
