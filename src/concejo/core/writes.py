@@ -281,11 +281,10 @@ def prepared_cursor(connection, *, numbered: bool = False):
 def first_rows(connection, statements: list[tuple[str, list]]) -> list[tuple | None]:
     """Run `(sql, params)` statements in order; each one's first row.
 
-    On PostgreSQL they travel together in one round trip (pipeline mode),
-    prepared, with the transaction's BEGIN when the transaction starts here:
-    the statements a hot path must run before it can build its rows (a lock,
-    a number) cost one wait for the server instead of one each. Elsewhere they
-    run one after another.
+    On PostgreSQL they travel together as one query, with the transaction's
+    BEGIN when the transaction starts here: the statements a hot path must run
+    before it can build its rows (a lock, a number) cost one wait for the
+    server instead of one each. Elsewhere they run one after another.
     """
     with first_rows_later(connection, statements) as rows:
         return rows()
@@ -338,12 +337,12 @@ class _Sent:
         self.connection, self.raw, self.answers = connection, raw, None
         merge = ClientCursor(raw).mogrify
         text = "; ".join(merge(sql, params) for sql, params in statements)
-        self.begun = not raw.autocommit and raw.info.transaction_status == TransactionStatus.IDLE
-        if self.begun and _plain_begin(raw):
+        idle = not raw.autocommit and raw.info.transaction_status == TransactionStatus.IDLE
+        if idle and not _plain_begin(raw):  # psycopg begins, with the connection's options
+            raw.execute("SELECT 1")  # (one round trip more)
+        self.with_begin = idle and _plain_begin(raw)
+        if self.with_begin:
             text = "BEGIN; " + text
-        elif self.begun:  # psycopg begins, with the connection's options (one round trip)
-            self.begun = False
-            raw.execute("SELECT 1")
 
         def send(sql, params, many, context):
             with connection.wrap_database_errors:
@@ -364,7 +363,7 @@ class _Sent:
             with self.connection.wrap_database_errors:
                 results = raw.wait(generators.fetch_many(raw.pgconn))
                 self.answers = []
-                for result in results[1:] if self.begun else results:
+                for result in results[1:] if self.with_begin else results:
                     if result.status == ExecStatus.FATAL_ERROR:
                         raise error_from_result(result, encoding=raw.info.encoding)
                     first = result.status == ExecStatus.TUPLES_OK and result.ntuples

@@ -217,9 +217,9 @@ def registry_entry_create(
     # bigger ones first, so that the entity's numbering is not held while they are.
     paths = [stored.save(a) for a in checked] if _written_first(checked) else None
     entry_id = uuid.uuid4()
-    # Begun here, the transaction costs two round trips: BEGIN with the locks and the
-    # number, then the rows with the COMMIT (ADR 0033). The rows are built while the
-    # server takes the locks and the number; what depends on them is set after.
+    # Begun here, the transaction sends two requests: BEGIN with the locks and the
+    # number, answered while the rows are built (what depends on the number is set
+    # after), then the rows with the COMMIT (ADR 0033, 0034).
     key = {"entity": entity, "direction": direction}
     zone = timezone.get_current_timezone()
     year = timezone.localtime(filed_at or timezone.now(), zone).year
