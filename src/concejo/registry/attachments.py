@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -118,14 +121,19 @@ def check_attachments(attachments: list[AttachmentInput]) -> list[CheckedAttachm
 class StoredFiles:
     """Files written for one entry; removed again if the entry is not created.
 
-    `discard` removes them all, which happens by itself if the service call
-    that made them fails, at its COMMIT too (`service_on_failure`): so they
-    are made within a service call only.
+    `save` writes a file at once. `save_soon` hands the write to a background
+    thread and returns the path straight away, so that the file system works
+    while the service waits for the database; `wait` (before the transaction
+    commits) makes sure every file is written, and `discard` waits for them
+    and removes them all, which happens by itself if the service call that
+    made them fails, at its COMMIT too (`service_on_failure`): so they are
+    made within a service call only.
     """
 
     def __init__(self, entity_id) -> None:
         self.entity_id = entity_id
         self.paths: list[str] = []
+        self._pending: list[tuple[str, Future]] = []
         self._folder: str | None = None
         if not service_on_failure(self.discard):
             raise RuntimeError(
@@ -143,7 +151,42 @@ class StoredFiles:
         self.paths[-1] = default_storage.save(self.paths[-1], ContentFile(attachment.content))
         return self.paths[-1]
 
+    def save_soon(self, attachment: CheckedAttachment) -> str:
+        name = self._name(attachment)
+        future = _writer().submit(default_storage.save, name, ContentFile(attachment.content))
+        self._pending.append((name, future))
+        return name
+
+    def wait(self) -> None:
+        """Every file `save_soon` took is written under its name (or this raises)."""
+        pending, self._pending = self._pending, []
+        failure = None
+        for name, future in pending:
+            try:
+                self.paths.append(future.result())
+            except Exception as exc:  # the first failure is raised below
+                failure = failure or exc
+            else:
+                if self.paths[-1] != name:  # the storage chose another name: not ours to keep
+                    failure = failure or RuntimeError(f"{name} was stored as {self.paths[-1]}")
+        if failure is not None:
+            raise failure
+
     def discard(self) -> None:
+        with contextlib.suppress(Exception):  # whatever was written is removed below
+            self.wait()
         for path in self.paths:
             default_storage.delete(path)
         self.paths.clear()
+
+
+_WRITERS: dict[int, ThreadPoolExecutor] = {}
+
+
+def _writer() -> ThreadPoolExecutor:
+    """This process's file-writing threads (a forked worker starts its own)."""
+    pid = os.getpid()
+    if pid not in _WRITERS:
+        _WRITERS.clear()
+        _WRITERS[pid] = ThreadPoolExecutor(max_workers=4, thread_name_prefix="concejo-files")
+    return _WRITERS[pid]

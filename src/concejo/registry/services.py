@@ -213,9 +213,10 @@ def registry_entry_create(
     applicant = interested[0]
     calendar = calendar_for(entity, residence_ine=applicant.municipality_ine or None, strict=False)
     stored = StoredFiles(entity.pk)  # its files go again if this call's rows do not commit
-    # Small files are written while the server takes the locks and the number (below);
-    # bigger ones first, so that the entity's numbering is not held while they are.
-    paths = [stored.save(a) for a in checked] if _written_first(checked) else None
+    # Small files are written while the server takes the locks and the number (below).
+    # Bigger ones go to the file-writing threads now: they are written while the rows
+    # are built and the lock is waited for, not while the entity's numbering is held.
+    paths = [stored.save_soon(a) for a in checked] if _written_first(checked) else None
     entry_id = uuid.uuid4()
     # Begun here, the transaction sends two requests: BEGIN with the locks and the
     # number, answered while the rows are built (what depends on the number is set
@@ -310,13 +311,15 @@ def registry_entry_create(
         then(entry, writes)
     rows_known(entry, "interested", parties)  # the caller may show them: no query to read back
     rows_known(entry, "attachments", files)
+    stored.wait()  # every file on disk before the entry can commit
     audit_flush_with(writes)  # with the COMMIT, when this call began the transaction
     return entry
 
 
 # At most this many bytes of an entry's attachments are written while the server takes
-# its number (a fraction of a millisecond into the page cache); more are written first.
-WRITTEN_WHILE_NUMBERING = 512 * 1024
+# its number, where the entity's numbering may already be held (tens of microseconds
+# into the page cache); more go to the file-writing threads before (ADR 0034).
+WRITTEN_WHILE_NUMBERING = 64 * 1024
 
 
 def _written_first(checked: list[CheckedAttachment]) -> bool:
