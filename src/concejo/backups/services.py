@@ -54,6 +54,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from concejo.audit.selectors import audit_chain_verify, audit_chains
+from concejo.backups.orphans import storage_names
 from concejo.core.errors import ApplicationError, Conflict, ValidationFailed
 from concejo.core.hashing import canonical_json
 
@@ -372,21 +373,9 @@ def _dump_model(root: Path, model: type[models.Model], using: str, referenced: s
     }
 
 
-def _storage_names(storage, folder: str = ""):
-    try:
-        folders, files = storage.listdir(folder)
-    except FileNotFoundError:  # nothing stored yet
-        return
-    prefix = f"{folder}/" if folder else ""
-    for name in sorted(files):
-        yield prefix + name
-    for sub in sorted(folders):
-        yield from _storage_names(storage, prefix + sub)
-
-
 def _copy_storage(root: Path) -> list[dict]:
     parts = []
-    for name in _storage_names(default_storage):
+    for name in storage_names(default_storage):
         if not _safe_relative(name):
             raise Conflict(
                 _("El almacén tiene un fichero con un nombre no válido: %(name)s.")
