@@ -484,10 +484,12 @@ def work_order_done(*, actor: Actor, order, notes: str = "", photo: bytes | None
         raise Conflict(_("El parte ya estaba terminado."), code="already_done")
     if photo:
         content, mime = clean_photo(photo)
-        order.photo = default_storage.save(
+        path = default_storage.save(
             f"cleaning/{order.entity_id}/parte-{order.pk.hex}.{mime.split('/')[1]}",
             ContentFile(content),
         )
+        service_on_failure(lambda: default_storage.delete(path))  # also if the commit fails
+        order.photo = path
     order.notes, order.done_at = (notes or "").strip(), timezone.now()
     order.save()
     for report in order.reports.filter(status__in=[S.SCHEDULED, S.IN_PROGRESS]):

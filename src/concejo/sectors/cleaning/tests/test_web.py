@@ -176,3 +176,36 @@ def test_the_report_form_is_rate_limited_per_address(client, city):
     assert first.status_code == 302 and second.status_code == 429
     assert "muchos avisos seguidos" in second.content.decode()
     assert Report.objects.count() == 1
+
+
+def test_a_crews_photo_is_kept_with_its_work_order_and_removed_if_closing_it_fails(
+    client, city, isolated_media, monkeypatch
+):
+    from concejo.core.actors import Actor
+    from concejo.sectors.cleaning import services
+
+    client.post(f"/{city['entity'].dir3_code}/avisos/nuevo/", report_form())
+    report = Report.objects.get()
+    handler = MembershipFactory(entity=city["entity"], role=Role.CASE_HANDLER).user
+    client.force_login(handler)
+    for to in ("confirmed", "assigned"):
+        client.post(f"/backoffice/limpieza/{report.tracking_number}/",
+                    {"action": "transition", "to": to, "note": ""})  # fmt: skip
+    client.post("/backoffice/limpieza/partes/", {"action": "plan"})
+    order, actor = WorkOrder.objects.get(), Actor(user=handler)
+
+    def broken(**kwargs):
+        raise RuntimeError("the report could not be closed")
+
+    with monkeypatch.context() as patch:  # a failure after the photo was stored
+        patch.setattr(services, "report_transition", broken)
+        with pytest.raises(RuntimeError):
+            services.work_order_done(actor=actor, order=order, photo=jpeg())
+    order.refresh_from_db()
+    assert order.done_at is None and not order.photo
+    assert not [p for p in isolated_media.rglob("*") if p.is_file()]
+
+    services.work_order_done(actor=actor, order=order, notes="Vaciado", photo=jpeg())
+    order.refresh_from_db()
+    assert order.done_at is not None
+    assert (isolated_media / order.photo.name).read_bytes()[:2] == b"\xff\xd8"  # a JPEG
