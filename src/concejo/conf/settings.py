@@ -253,7 +253,8 @@ LOGGING = {
 # Shared by every worker process (rate limits must hold across gunicorn workers).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        # Django's file cache, its folder counted once a minute, not at every write (ADR 0036).
+        "BACKEND": "concejo.core.cache.SharedFileCache",
         "LOCATION": str(DATA_DIR / "cache"),
         # Rate-limit counters live here: keep enough of them for every client.
         "OPTIONS": {"MAX_ENTRIES": 100_000},
