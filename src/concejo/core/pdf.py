@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
-from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel
+import segno
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -67,23 +67,22 @@ def grid_table(header: list[str], rows: list[list[str]], widths: list[float]) ->
 
 
 def qr_runs(text: str) -> tuple[int, list[tuple[int, int, int]]]:
-    """The QR code of `text` as horizontal runs of dark modules: (row, first column, length)."""
-    code = QRCode(None, QRErrorCorrectLevel.M)
-    code.addData(text)
-    code.make()
-    count = code.getModuleCount()
+    """The QR code of `text` (error correction M) as horizontal runs of dark modules:
+    (row, first column, length). Encoded by segno, about twice as fast as ReportLab's
+    pure-Python encoder for a verification URL (ADR 0037)."""
+    matrix = segno.make_qr(text, error="m", boost_error=False).matrix
     runs = []
-    for row in range(count):
-        col = 0
+    for row, modules in enumerate(matrix):
+        col, count = 0, len(modules)
         while col < count:
-            if code.isDark(row, col):
+            if modules[col]:
                 start = col
-                while col < count and code.isDark(row, col):
+                while col < count and modules[col]:
                     col += 1
                 runs.append((row, start, col - start))
             else:
                 col += 1
-    return count, runs
+    return len(matrix), runs
 
 
 def draw_qr(canvas, runs: tuple[int, list], x: float, y: float, size: float) -> None:
