@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
@@ -18,7 +19,7 @@ from concejo.core.pdf import (
     moment_text,
     person_text,
 )
-from concejo.registry.models import Direction, RegistryEntry
+from concejo.registry.models import Direction, RegistryEntry, RegistryInterested
 from concejo.verification.services import verification_url
 
 
@@ -33,7 +34,10 @@ def render_receipt(document) -> bytes:
         RegistryEntry.objects.select_related(
             "entity", "office", "destination_unit", "procedure_version", "representative"
         )
-        .prefetch_related("interested__person", "attachments")
+        .prefetch_related(
+            Prefetch("interested", RegistryInterested.objects.select_related("person")),
+            "attachments",
+        )
         .get(pk=document.source_id)
     )
     incoming = entry.direction == Direction.IN

@@ -67,11 +67,26 @@ def document_content(document: IssuedDocument) -> bytes:
     if document.file:
         with document.file.open("rb") as handle:
             return handle.read()
+    return _rendered(document.pk, document)
+
+
+RENDERED_FIELDS = ["file", "size", "sha256", "rendered_at", "updated_at"]
+
+
+def _rendered(pk, document: IssuedDocument | None = None) -> bytes:
+    """Render and store the document `pk` unless it is already; `document`, the caller's
+    copy, gets the stored file's fields."""
     with transaction.atomic():
-        locked = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+        locked = (
+            IssuedDocument.objects.select_for_update(of=("self",))
+            .select_related("entity")  # its seal, below
+            .get(pk=pk)
+        )
         if locked.file:  # rendered meanwhile by another request
-            document.refresh_from_db()
-            return document_content(document)
+            if document is not None:
+                document.refresh_from_db()
+            with locked.file.open("rb") as handle:
+                return handle.read()
         content = renderer_for(locked.kind)(locked)
         if locked.mime_type == "application/pdf" and locked.kind in SEALED_KINDS:
             # Every PDF the platform issues carries the entity's seal when it has one.
@@ -87,8 +102,11 @@ def document_content(document: IssuedDocument) -> bytes:
         locked.size = len(content)
         locked.sha256 = hashlib.sha256(content).hexdigest()
         locked.rendered_at = timezone.now()
-        locked.save(update_fields=["file", "size", "sha256", "rendered_at", "updated_at"])
-    document.refresh_from_db()
+        locked.save(update_fields=RENDERED_FIELDS)
+    if document is not None:  # as stored: no need to read the row back
+        document.file = locked.file.name
+        for name in RENDERED_FIELDS[1:]:
+            setattr(document, name, getattr(locked, name))
     return content
 
 
@@ -110,4 +128,4 @@ def document_rendering_reset(document: IssuedDocument) -> None:
 
 def render_task(payload: dict) -> None:
     """Outbox handler: render and store an issued document now, not on first download."""
-    document_content(IssuedDocument.objects.get(pk=payload["document"]))
+    _rendered(payload["document"])
