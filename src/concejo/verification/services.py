@@ -74,8 +74,8 @@ RENDERED_FIELDS = ["file", "size", "sha256", "rendered_at", "updated_at"]
 
 
 def _rendered(pk, document: IssuedDocument | None = None) -> bytes:
-    """Render and store the document `pk` unless it is already; `document`, the caller's
-    copy, gets the stored file's fields."""
+    """The bytes of the document `pk`, rendered and stored unless they already are;
+    `document`, the caller's copy, gets the stored file's fields (no read back)."""
     with transaction.atomic():
         locked = (
             IssuedDocument.objects.select_for_update(of=("self",))
@@ -83,30 +83,34 @@ def _rendered(pk, document: IssuedDocument | None = None) -> bytes:
             .get(pk=pk)
         )
         if locked.file:  # rendered meanwhile by another request
-            if document is not None:
-                document.refresh_from_db()
             with locked.file.open("rb") as handle:
-                return handle.read()
-        content = renderer_for(locked.kind)(locked)
-        if locked.mime_type == "application/pdf" and locked.kind in SEALED_KINDS:
-            # Every PDF the platform issues carries the entity's seal when it has one.
-            content = seal_pdf(
-                locked.entity, content, reason=locked.title, csv_display=locked.display_code
-            )
-        extension = extension_for(locked.mime_type)
-        locked.file.save(
-            f"{locked.entity_id}/{locked.issued_at:%Y}/{locked.csv_code}.{extension}",
-            ContentFile(content),
-            save=False,
-        )
-        locked.size = len(content)
-        locked.sha256 = hashlib.sha256(content).hexdigest()
-        locked.rendered_at = timezone.now()
-        locked.save(update_fields=RENDERED_FIELDS)
-    if document is not None:  # as stored: no need to read the row back
+                content = handle.read()
+        else:
+            content = _render_and_store(locked)
+    if document is not None:
         document.file = locked.file.name
         for name in RENDERED_FIELDS[1:]:
             setattr(document, name, getattr(locked, name))
+    return content
+
+
+def _render_and_store(locked: IssuedDocument) -> bytes:
+    content = renderer_for(locked.kind)(locked)
+    if locked.mime_type == "application/pdf" and locked.kind in SEALED_KINDS:
+        # Every PDF the platform issues carries the entity's seal when it has one.
+        content = seal_pdf(
+            locked.entity, content, reason=locked.title, csv_display=locked.display_code
+        )
+    extension = extension_for(locked.mime_type)
+    locked.file.save(
+        f"{locked.entity_id}/{locked.issued_at:%Y}/{locked.csv_code}.{extension}",
+        ContentFile(content),
+        save=False,
+    )
+    locked.size = len(content)
+    locked.sha256 = hashlib.sha256(content).hexdigest()
+    locked.rendered_at = timezone.now()
+    locked.save(update_fields=RENDERED_FIELDS)
     return content
 
 
